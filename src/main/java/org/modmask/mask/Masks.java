@@ -1,0 +1,305 @@
+package org.modmask.mask;
+
+import org.modmask.data.BatchSampler;
+import org.modmask.data.Dataset;
+import org.modmask.nn.Model;
+import org.modmask.nn.Param;
+import org.modmask.train.Adam;
+import org.modmask.train.Progress;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.random.impl.UniformDistribution;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+import java.util.*;
+import java.util.function.Predicate;
+
+/**
+ * Trains differentiable weight masks on a frozen model (Csordás et al., ICLR 2021, §1 of the spec).
+ * <p>Per step: the batch is split into {@code K} contiguous chunks; chunk {@code k} sees its own mask sample
+ * {@code b = 1[l + log u − log(1−u) > 0]} (logistic noise, temperature 1), applied as {@code W ⊙ b}. The
+ * straight-through gradient of a logit is {@code Σ_k ∂L/∂W_eff ⊙ W ⊙ s(1−s)} with {@code s = σ(l + noise)},
+ * plus the regularizer's {@code β / batchSize}. The logits have their own Adam; gradients are clipped by
+ * global norm. The frozen weights are restored bit for bit when training ends (also on an exception).
+ * <pre>{@code
+ * Masks masks = Masks.of(net).beta(1e-4).steps(10_000);    // logit init 2, K = 4, lr 1e-2
+ * WeightMask plus = masks.train(task.only(Op.ADD));
+ * }</pre>
+ */
+public final class Masks {
+    private final Model model;
+    private Predicate<Param> filter;
+    private boolean maskBiases = false;
+    private double beta = 1e-4;
+    private double lr = 1e-2;
+    private long steps = 10_000;
+    private int k = 4;
+    private double init = 2.0;
+    private int batchSize = 128;
+    private Integer regBatchSize;
+    private double clip = 1.0;
+    private long seed = 1234;
+    private long noiseSeed = 42;
+    private NoiseSource noise;
+
+    /** Supplies the uniforms {@code u ∈ (0,1)} of the logistic noise (for tests; default: seeded native RNG). */
+    @FunctionalInterface
+    public interface NoiseSource {
+        void fill(INDArray u, long step, int sample, int tensor);
+    }
+
+    private Masks(Model model) {
+        this.model = model;
+    }
+
+    /** Masks for a model, with the paper's defaults. */
+    public static Masks of(Model model) {
+        return new Masks(model);
+    }
+
+    /** The paper's default selection: every parameter but embeddings, and biases only if {@link #maskBiases}. */
+    public static boolean defaultFilter(Param p, boolean maskBiases) {
+        if (p.name().contains("embedding")) return false;
+        return maskBiases || !p.isBias();
+    }
+
+    /** Masks exactly these parameters. */
+    public Masks params(String... names) {
+        return params(List.of(names));
+    }
+
+    public Masks params(Collection<String> names) {
+        if (names.isEmpty()) throw new IllegalArgumentException("the mask selection is empty; give at least one parameter of " + model.kind());
+        for (String n : names) model.param(n);
+        Set<String> s = new LinkedHashSet<>(names);
+        filter = p -> s.contains(p.name());
+        return this;
+    }
+
+    /** Masks the parameters that pass a test. */
+    public Masks filter(Predicate<Param> f) {
+        filter = f;
+        return this;
+    }
+
+    public Masks maskBiases(boolean b) {
+        maskBiases = b;
+        return this;
+    }
+
+    /** Regularization strength β (the spec's {@code mask_loss_weight}); the penalty is (β / batch size)·Σ logits. */
+    public Masks beta(double b) {
+        if (!(b >= 0) || Double.isInfinite(b)) throw new IllegalArgumentException("beta must be a finite number >= 0, got " + b);
+        beta = b;
+        return this;
+    }
+
+    public Masks lr(double v) {
+        if (!(v > 0)) throw new IllegalArgumentException("mask learning rate must be > 0, got " + v);
+        lr = v;
+        return this;
+    }
+
+    public Masks steps(long s) {
+        if (s < 0) throw new IllegalArgumentException("steps must be >= 0, got " + s);
+        steps = s;
+        return this;
+    }
+
+    /** Mask samples per batch, K; the batch size must be divisible by it. */
+    public Masks samples(int kk) {
+        if (kk <= 0) throw new IllegalArgumentException("K (mask samples per batch) must be > 0, got " + kk);
+        if (batchSize % kk != 0)
+            throw new IllegalArgumentException("K = " + kk + " does not divide the batch size " + batchSize);
+        k = kk;
+        return this;
+    }
+
+    public Masks init(double logit) {
+        if (!Double.isFinite(logit)) throw new IllegalArgumentException("initial logit must be finite, got " + logit);
+        init = logit;
+        return this;
+    }
+
+    public Masks batchSize(int b) {
+        if (b <= 0) throw new IllegalArgumentException("batch size must be > 0, got " + b);
+        if (b % k != 0) throw new IllegalArgumentException("K = " + k + " does not divide the batch size " + b);
+        batchSize = b;
+        return this;
+    }
+
+    /** The batch size that normalizes β (the base-training batch size; defaults to the mask batch size). */
+    public Masks regularizerBatchSize(int b) {
+        if (b <= 0) throw new IllegalArgumentException("regularizer batch size must be > 0, got " + b);
+        regBatchSize = b;
+        return this;
+    }
+
+    /** Global-norm clipping of the logit gradients; 0 disables. */
+    public Masks clip(double c) {
+        if (c < 0 || Double.isNaN(c)) throw new IllegalArgumentException("clip must be >= 0, got " + c);
+        clip = c;
+        return this;
+    }
+
+    /** Seed of the batch order (the reference uses the same order for every stage). */
+    public Masks seed(long s) {
+        seed = s;
+        return this;
+    }
+
+    /** Seed of the mask noise. */
+    public Masks noiseSeed(long s) {
+        noiseSeed = s;
+        return this;
+    }
+
+    public Masks noise(NoiseSource n) {
+        noise = n;
+        return this;
+    }
+
+    public double beta() {
+        return beta;
+    }
+
+    public long steps() {
+        return steps;
+    }
+
+    public int samples() {
+        return k;
+    }
+
+    /** The names of the parameters these masks cover. */
+    public List<String> selected() {
+        List<String> names = new ArrayList<>();
+        for (Param p : model.parameters())
+            if (filter != null ? filter.test(p) : defaultFilter(p, maskBiases)) names.add(p.name());
+        if (names.isEmpty())
+            throw new IllegalArgumentException("the mask selection is empty for " + model.kind() + " (parameters: "
+                    + model.parameters().stream().map(Param::name).toList() + ")");
+        return names;
+    }
+
+    /** Trains a fresh mask (all logits at the initial value) on a dataset; named after the dataset. */
+    public WeightMask train(Dataset data) {
+        return train(data, WeightMask.constant(data.name(), model, selected(), init));
+    }
+
+    /** Trains a mask starting from the given logits (copied; the argument is not modified). */
+    public WeightMask train(Dataset data, WeightMask start) {
+        start.checkFits(model);
+        if (batchSize % k != 0) throw new IllegalArgumentException("K = " + k + " does not divide the batch size " + batchSize);
+        List<String> names = start.params();
+        LinkedHashMap<String, INDArray> logits = new LinkedHashMap<>();
+        for (String n : names) logits.put(n, start.logits(n).dup());
+        Adam adam = new Adam(lr);
+        BatchSampler sampler = new BatchSampler(data.size(), batchSize, seed);
+        try (Sampled s = new Sampled(names); Progress bar = Progress.Factory.start("mask '" + start.name() + "'", steps)) {
+            double running = Double.NaN;
+            for (long t = 0; t < steps; t++) {
+                Map<String, INDArray> batch = data.rows(sampler.batch(t));
+                double loss = s.gradient(logits, batch, t);
+                adam.step(logits, s.grad, Adam.clipFactor(s.grad.values(), clip));
+                running = Double.isNaN(running) ? loss : 0.98 * running + 0.02 * loss;
+                if (t % 20 == 19 || t == steps - 1) {
+                    double kept = 0, total = 0;
+                    for (INDArray l : logits.values()) {
+                        kept += l.gt(0).castTo(org.nd4j.linalg.api.buffer.DataType.INT32).sumNumber().doubleValue();
+                        total += l.length();
+                    }
+                    bar.update(t + 1, Map.of("loss", running, "kept", kept / total));
+                } else bar.update(t + 1, Map.of("loss", running));
+            }
+        }
+        return new WeightMask(start.name(), logits);
+    }
+
+    /**
+     * The straight-through gradient of the mask objective with respect to the logits for one batch, as the
+     * training loop computes it at step {@code step}. Returns the task loss; {@code grads} holds the gradients.
+     */
+    public Map<String, INDArray> gradient(WeightMask current, Map<String, INDArray> batch, long step) {
+        try (Sampled s = new Sampled(current.params())) {
+            LinkedHashMap<String, INDArray> l = new LinkedHashMap<>();
+            for (String n : current.params()) l.put(n, current.logits(n));
+            s.gradient(l, batch, step);
+            LinkedHashMap<String, INDArray> out = new LinkedHashMap<>();
+            s.grad.forEach((n, g) -> out.put(n, g.dup()));
+            return out;
+        }
+    }
+
+    /** Working buffers of one mask-training session; writes sampled weights and restores the originals on close. */
+    private final class Sampled implements AutoCloseable {
+        final List<String> names;
+        final LinkedHashMap<String, INDArray> orig = new LinkedHashMap<>();
+        final LinkedHashMap<String, INDArray> eff = new LinkedHashMap<>();
+        final LinkedHashMap<String, INDArray> u = new LinkedHashMap<>();
+        final LinkedHashMap<String, INDArray> tmp = new LinkedHashMap<>();
+        final LinkedHashMap<String, INDArray> grad = new LinkedHashMap<>();
+        final Random rng = Nd4j.getRandomFactory().getNewRandomInstance(noiseSeed);
+
+        Sampled(List<String> names) {
+            this.names = names;
+            for (String n : names) {
+                INDArray w = model.get(n);
+                orig.put(n, w.dup());          // weight_orig; the model's own buffer receives W ⊙ b
+                eff.put(n, w);
+                u.put(n, w.ulike());
+                tmp.put(n, w.ulike());
+                grad.put(n, w.ulike());
+            }
+        }
+
+        double gradient(Map<String, INDArray> logits, Map<String, INDArray> batch, long step) {
+            int b = (int) batch.values().iterator().next().size(0);
+            if (b % k != 0) throw new IllegalArgumentException("K = " + k + " does not divide the batch of " + b);
+            int chunk = b / k;
+            for (INDArray g : grad.values()) g.assign(0);
+            rng.setSeed(BatchSampler.mix(noiseSeed, step));
+            double loss = 0;
+            for (int s = 0; s < k; s++) {
+                int ti = 0;
+                for (String n : names) sample(n, logits.get(n), step, s, ti++);
+                Map<String, INDArray> part = new HashMap<>();
+                for (var e : batch.entrySet())
+                    part.put(e.getKey(), e.getValue().get(NDArrayIndex.interval(s * chunk, (s + 1) * chunk), NDArrayIndex.all()));
+                Model.Step st = model.step(part, names);
+                loss += st.loss() / k;
+                for (String n : names) {
+                    // dL/dl = dL/dW_eff ⊙ W ⊙ s(1−s); tmp holds s(1−s) of this sample; chunk mean × 1/K = batch mean
+                    INDArray g = st.gradients().get(n);
+                    grad.get(n).addi(g.mul(orig.get(n)).muli(tmp.get(n)).muli(1.0 / k));
+                }
+            }
+            double reg = beta / (regBatchSize != null ? regBatchSize : batchSize);
+            for (INDArray g : grad.values()) g.addi(reg);
+            return loss;
+        }
+
+        /** Draws sample {@code s} of tensor {@code n}: binds W ⊙ b and leaves s(1−s) in tmp. */
+        private void sample(String n, INDArray l, long step, int s, int ti) {
+            INDArray uu = u.get(n), t = tmp.get(n);
+            if (noise != null) noise.fill(uu, step, s, ti);
+            else Nd4j.getExecutioner().exec(new UniformDistribution(uu, 1e-7, 1 - 1e-7), rng);
+            // logistic noise: log u − log(1−u)
+            t.assign(uu).rsubi(1);
+            Transforms.log(t, false);
+            Transforms.log(uu, false);
+            uu.subi(t).addi(l);                                   // z = l + noise
+            INDArray keep = uu.gt(0).castTo(uu.dataType());       // hard sample b
+            orig.get(n).mul(keep, eff.get(n));                    // W_eff = W ⊙ b, in the bound buffer
+            Transforms.sigmoid(uu, false);                        // s
+            t.assign(uu).rsubi(1).muli(uu);                       // s(1−s)
+        }
+
+        @Override
+        public void close() {
+            orig.forEach((n, w) -> eff.get(n).assign(w));
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package org.modmask.nn;
+
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+import java.util.*;
+
+/**
+ * A network as a SameDiff graph with named parameters, named inputs, a scalar loss and an output.
+ * Like a PyTorch module seen from outside: parameters can be listed, read and replaced by name, which is
+ * all that training, checkpoints and weight masks need. A model never knows whether it is masked.
+ */
+public final class Model {
+    private final String kind;
+    private final SameDiff sd;
+    private final LinkedHashMap<String, Param> params;
+    private final List<String> inputs;
+    private final List<String> labels;
+    private final String lossName;
+    private final String logitsName;
+    private final Metric metric;
+
+    Model(String kind, SameDiff sd, LinkedHashMap<String, Param> params, List<String> inputs, List<String> labels,
+          String lossName, String logitsName, Metric metric) {
+        this.kind = kind;
+        this.sd = sd;
+        this.params = new LinkedHashMap<>(params);
+        this.inputs = List.copyOf(inputs);
+        this.labels = List.copyOf(labels);
+        this.lossName = lossName;
+        this.logitsName = logitsName;
+        this.metric = metric;
+    }
+
+    /** A short description such as {@code MLP 42-400-400-200-20}. */
+    public String kind() {
+        return kind;
+    }
+
+    public SameDiff sameDiff() {
+        return sd;
+    }
+
+    /** All parameters in definition order. */
+    public List<Param> parameters() {
+        return List.copyOf(params.values());
+    }
+
+    public Param param(String name) {
+        Param p = params.get(name);
+        if (p == null)
+            throw new IllegalArgumentException("unknown parameter '" + name + "'; this " + kind + " has " + params.keySet());
+        return p;
+    }
+
+    public boolean hasParam(String name) {
+        return params.containsKey(name);
+    }
+
+    /** Total number of scalar parameters. */
+    public long size() {
+        return params.values().stream().mapToLong(Param::count).sum();
+    }
+
+    /** The parameters as a table: name, shape, count. */
+    public Table parameterTable() {
+        Table t = Table.create(kind + " parameters", StringColumn.create("name"), StringColumn.create("shape"), LongColumn.create("count"));
+        for (Param p : params.values()) {
+            t.stringColumn("name").append(p.name());
+            t.stringColumn("shape").append(Arrays.toString(p.shape()));
+            t.longColumn("count").append(p.count());
+        }
+        return t;
+    }
+
+    /** The array that holds a parameter's values (the live buffer, not a copy). */
+    public INDArray get(String name) {
+        param(name);
+        return sd.getArrForVarName(name);
+    }
+
+    /**
+     * Copies values into a parameter's array (SameDiff keeps one buffer per variable, so values are always
+     * copied in, never re-bound); the shape must match.
+     */
+    public void set(String name, INDArray value) {
+        Param p = param(name);
+        if (!Arrays.equals(p.shape(), value.shape()))
+            throw new IllegalArgumentException("parameter '" + name + "' has shape " + Arrays.toString(p.shape())
+                    + ", got " + Arrays.toString(value.shape()));
+        get(name).assign(value);
+    }
+
+    /** A deep copy of all parameter values, by name. */
+    public LinkedHashMap<String, INDArray> snapshot() {
+        LinkedHashMap<String, INDArray> m = new LinkedHashMap<>();
+        for (String n : params.keySet()) m.put(n, get(n).dup());
+        return m;
+    }
+
+    /** Copies values into the bound arrays (in place). */
+    public void load(Map<String, INDArray> values) {
+        for (var e : values.entrySet()) {
+            Param p = param(e.getKey());
+            if (!Arrays.equals(p.shape(), e.getValue().shape()))
+                throw new IllegalArgumentException("parameter '" + e.getKey() + "' has shape " + Arrays.toString(p.shape())
+                        + ", the values have " + Arrays.toString(e.getValue().shape()));
+            get(e.getKey()).assign(e.getValue());
+        }
+    }
+
+    /** Names of the inputs a batch must provide (features and labels). */
+    public List<String> inputs() {
+        return inputs;
+    }
+
+    public List<String> labels() {
+        return labels;
+    }
+
+    public Metric metric() {
+        return metric;
+    }
+
+    public String lossName() {
+        return lossName;
+    }
+
+    public String logitsName() {
+        return logitsName;
+    }
+
+    /** The model's output for a batch. */
+    public INDArray logits(Map<String, INDArray> batch) {
+        Map<String, INDArray> ph = placeholders(batch, false);
+        return sd.output(ph, logitsName).get(logitsName);
+    }
+
+    /** The mean loss on a batch. */
+    public double loss(Map<String, INDArray> batch) {
+        return sd.output(placeholders(batch, true), lossName).get(lossName).getDouble(0);
+    }
+
+    /** Loss, logits and the gradient of the loss with respect to the named parameters, in one pass. */
+    public Step step(Map<String, INDArray> batch, Collection<String> paramNames) {
+        for (String n : paramNames) param(n);
+        OutAndGrad og = Quiet.stdout(() -> sd.calculateGradientsAndOutputs(placeholders(batch, true), List.of(lossName), paramNames));
+        double loss = og.getOutputs().get(lossName).getDouble(0);
+        if (!Double.isFinite(loss))
+            throw new ArithmeticException("the loss of " + kind + " is " + loss + " (expected a finite number)");
+        return new Step(loss, og.getGradients());
+    }
+
+    /** The result of one forward/backward pass. */
+    public record Step(double loss, Map<String, INDArray> gradients) {
+    }
+
+    private Map<String, INDArray> placeholders(Map<String, INDArray> batch, boolean withLabels) {
+        Map<String, INDArray> ph = new HashMap<>();
+        for (String in : inputs) {
+            if (!withLabels && labels.contains(in)) continue;
+            INDArray a = batch.get(in);
+            if (a == null)
+                throw new IllegalArgumentException("the batch lacks input '" + in + "' needed by " + kind + "; it has " + batch.keySet());
+            ph.put(in, a);
+        }
+        return ph;
+    }
+
+    @Override
+    public String toString() {
+        return kind + " (" + params.size() + " parameter tensors, " + size() + " weights)";
+    }
+}

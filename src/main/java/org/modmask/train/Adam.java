@@ -1,0 +1,96 @@
+package org.modmask.train;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Adam exactly as PyTorch computes it (bias-corrected moments, eps added after the square root), over a set
+ * of named arrays updated in place. Its state (step count and both moments) is what a checkpoint saves.
+ */
+public final class Adam {
+    private double lr;
+    private final double beta1, beta2, eps;
+    private long t;
+    private final LinkedHashMap<String, INDArray> m = new LinkedHashMap<>();
+    private final LinkedHashMap<String, INDArray> v = new LinkedHashMap<>();
+
+    public Adam(double lr, double beta1, double beta2, double eps) {
+        if (!(lr > 0)) throw new IllegalArgumentException("learning rate must be > 0, got " + lr);
+        if (!(beta1 >= 0 && beta1 < 1)) throw new IllegalArgumentException("beta1 must be in [0,1), got " + beta1);
+        if (!(beta2 >= 0 && beta2 < 1)) throw new IllegalArgumentException("beta2 must be in [0,1), got " + beta2);
+        this.lr = lr;
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+    }
+
+    /** PyTorch's defaults: betas (0.9, 0.999), eps 1e-8. */
+    public Adam(double lr) {
+        this(lr, 0.9, 0.999, 1e-8);
+    }
+
+    /** One update of every named parameter with its gradient (scaled by {@code gradScale}, e.g. a clip factor). */
+    public void step(Map<String, INDArray> params, Map<String, INDArray> grads, double gradScale) {
+        t++;
+        double bc1 = 1 - Math.pow(beta1, t), bc2 = 1 - Math.pow(beta2, t);
+        double stepSize = lr / bc1;
+        for (var e : params.entrySet()) {
+            INDArray g = grads.get(e.getKey());
+            if (g == null) continue;
+            INDArray p = e.getValue();
+            INDArray mi = m.computeIfAbsent(e.getKey(), k -> Nd4j.zerosLike(p));
+            INDArray vi = v.computeIfAbsent(e.getKey(), k -> Nd4j.zerosLike(p));
+            INDArray gs = gradScale == 1.0 ? g : g.mul(gradScale);
+            mi.muli(beta1).addi(gs.mul(1 - beta1));
+            vi.muli(beta2).addi(gs.mul(gs).muli(1 - beta2));
+            INDArray denom = Transforms.sqrt(vi, true).divi(Math.sqrt(bc2)).addi(eps);
+            p.subi(mi.div(denom).muli(stepSize));
+        }
+    }
+
+    public long steps() {
+        return t;
+    }
+
+    public double lr() {
+        return lr;
+    }
+
+    public void lr(double lr) {
+        this.lr = lr;
+    }
+
+    public Map<String, INDArray> firstMoments() {
+        return m;
+    }
+
+    public Map<String, INDArray> secondMoments() {
+        return v;
+    }
+
+    /** Restores state saved by a checkpoint. */
+    public void restore(long steps, Map<String, INDArray> first, Map<String, INDArray> second) {
+        t = steps;
+        m.clear();
+        v.clear();
+        m.putAll(first);
+        v.putAll(second);
+    }
+
+    /** The factor {@code min(1, maxNorm / ‖g‖)} of global-norm clipping; 1 when maxNorm ≤ 0 (no clipping). */
+    public static double clipFactor(Iterable<INDArray> grads, double maxNorm) {
+        if (maxNorm <= 0) return 1.0;
+        double sq = 0;
+        for (INDArray g : grads) {
+            double n = g.norm2Number().doubleValue();
+            sq += n * n;
+        }
+        double norm = Math.sqrt(sq);
+        if (!Double.isFinite(norm)) throw new ArithmeticException("gradient norm is " + norm + " (expected a finite number)");
+        return norm > maxNorm ? maxNorm / (norm + 1e-6) : 1.0;
+    }
+}

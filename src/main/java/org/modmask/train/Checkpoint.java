@@ -1,0 +1,117 @@
+package org.modmask.train;
+
+import org.modmask.nn.Model;
+import org.modmask.nn.Param;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.*;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.*;
+import java.util.*;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * A training checkpoint: parameters, Adam state, configuration and the position of the random streams
+ * (our samplers are counter-based, so the step number is the RNG state). Written atomically: the data go to
+ * a temporary file in the same directory, are synced to disk, and only then replace the previous checkpoint.
+ */
+public final class Checkpoint {
+    /** What a checkpoint holds. */
+    public record State(Properties config, long step, Map<String, INDArray> params,
+                        long adamSteps, Map<String, INDArray> adamM, Map<String, INDArray> adamV) {
+    }
+
+    private Checkpoint() {
+    }
+
+    /** Saves atomically; on any failure the previous file at {@code path} is left untouched. */
+    public static void save(Path path, State s) throws IOException {
+        Path dir = path.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, path.getFileName().toString(), ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+                 OutputStream os = Channels.newOutputStream(ch);
+                 ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(os))) {
+                Properties meta = new Properties();
+                meta.putAll(s.config());
+                meta.setProperty("checkpoint.step", Long.toString(s.step()));
+                meta.setProperty("checkpoint.adamSteps", Long.toString(s.adamSteps()));
+                meta.setProperty("checkpoint.params", String.join(",", s.params().keySet()));
+                zip.putNextEntry(new ZipEntry("config.properties"));
+                meta.store(zip, "modmask checkpoint");
+                zip.closeEntry();
+                writeArrays(zip, "param/", s.params());
+                writeArrays(zip, "adam.m/", s.adamM());
+                writeArrays(zip, "adam.v/", s.adamV());
+                zip.finish();
+                zip.flush();
+                ch.force(true);
+            }
+            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static void writeArrays(ZipOutputStream zip, String prefix, Map<String, INDArray> arrays) throws IOException {
+        for (var e : arrays.entrySet()) {
+            zip.putNextEntry(new ZipEntry(prefix + e.getKey()));
+            DataOutputStream dos = new DataOutputStream(zip);
+            Nd4j.write(e.getValue(), dos);
+            dos.flush();
+            zip.closeEntry();
+        }
+    }
+
+    /** Reads a checkpoint without applying it. */
+    public static State read(Path path) throws IOException {
+        if (!Files.exists(path)) throw new FileNotFoundException("no checkpoint at " + path);
+        Properties meta = new Properties();
+        Map<String, INDArray> params = new LinkedHashMap<>(), m = new LinkedHashMap<>(), v = new LinkedHashMap<>();
+        try (ZipInputStream zip = new ZipInputStream(new BufferedInputStream(Files.newInputStream(path)))) {
+            ZipEntry e;
+            while ((e = zip.getNextEntry()) != null) {
+                String n = e.getName();
+                if (n.equals("config.properties")) meta.load(zip);
+                else {
+                    INDArray a = Nd4j.read(new DataInputStream(zip));
+                    if (n.startsWith("param/")) params.put(n.substring(6), a);
+                    else if (n.startsWith("adam.m/")) m.put(n.substring(7), a);
+                    else if (n.startsWith("adam.v/")) v.put(n.substring(7), a);
+                }
+            }
+        } catch (java.util.zip.ZipException ex) {
+            throw new IOException("checkpoint " + path + " is not a modmask checkpoint: " + ex.getMessage(), ex);
+        }
+        if (!meta.containsKey("checkpoint.step")) throw new IOException("checkpoint " + path + " has no configuration entry");
+        long step = Long.parseLong(meta.getProperty("checkpoint.step"));
+        long adamSteps = Long.parseLong(meta.getProperty("checkpoint.adamSteps", "0"));
+        // keep the parameter order of the file
+        LinkedHashMap<String, INDArray> ordered = new LinkedHashMap<>();
+        for (String name : meta.getProperty("checkpoint.params", "").split(","))
+            if (params.containsKey(name)) ordered.put(name, params.get(name));
+        params.forEach(ordered::putIfAbsent);
+        return new State(meta, step, ordered, adamSteps, m, v);
+    }
+
+    /** Checks that a checkpoint's parameters are exactly the model's (names and shapes). */
+    public static void checkCompatible(State s, Model model, Path path) {
+        List<String> problems = new ArrayList<>();
+        for (Param p : model.parameters()) {
+            INDArray a = s.params().get(p.name());
+            if (a == null) problems.add("missing '" + p.name() + "'");
+            else if (!Arrays.equals(a.shape(), p.shape()))
+                problems.add("'" + p.name() + "' has shape " + Arrays.toString(a.shape()) + ", expected " + Arrays.toString(p.shape()));
+        }
+        for (String n : s.params().keySet())
+            if (!model.hasParam(n)) problems.add("unexpected '" + n + "'");
+        if (!problems.isEmpty())
+            throw new IllegalArgumentException("checkpoint " + path + " (model '" + s.config().getProperty("model", "?")
+                    + "') does not fit " + model.kind() + ": " + String.join("; ", problems));
+    }
+}
