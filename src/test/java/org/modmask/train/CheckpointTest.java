@@ -1,0 +1,65 @@
+package org.modmask.train;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.modmask.Toy;
+import org.modmask.data.Dataset;
+import org.modmask.nn.Model;
+import org.modmask.nn.Mlp;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class CheckpointTest {
+    @BeforeAll
+    static void quiet() {
+        Progress.Factory.quiet(true);
+    }
+
+    @Test
+    void resumedTrainingIsBitIdenticalToAnUninterruptedRun(@TempDir Path dir) {
+        Dataset d = Toy.addMod10();
+        Model straight = Mlp.classifier(20, new int[]{32}, 10, 3);
+        Train.of(straight).steps(40).batchSize(16).run(d);
+
+        Model resumed = Mlp.classifier(20, new int[]{32}, 10, 3);
+        Path ck = dir.resolve("net.ckpt");
+        Train.of(resumed).steps(20).batchSize(16).checkpoint(ck).checkpointEvery(10).run(d);
+        Model fresh = Mlp.classifier(20, new int[]{32}, 10, 3);           // a new process, so to speak
+        Train.of(fresh).steps(40).batchSize(16).checkpoint(ck).checkpointEvery(10).run(d);
+        for (var p : straight.parameters())
+            assertEquals(straight.get(p.name()), fresh.get(p.name()), "resumed " + p.name() + " differs");
+    }
+
+    @Test
+    void aFailedSaveLeavesThePreviousCheckpointIntact(@TempDir Path dir) throws Exception {
+        Model m = Mlp.classifier(20, new int[]{8}, 10, 3);
+        Path ck = dir.resolve("net.ckpt");
+        Train.of(m).steps(5).batchSize(8).checkpoint(ck).run(Toy.addMod10());
+        byte[] good = Files.readAllBytes(ck);
+        Map<String, INDArray> params = new LinkedHashMap<>(m.snapshot());
+        params.put("broken", null);                                      // fails half-way through the write
+        Checkpoint.State bad = new Checkpoint.State(new java.util.Properties(), 6, params, 0, Map.of(), Map.of());
+        assertThrows(RuntimeException.class, () -> Checkpoint.save(ck, bad));
+        assertArrayEquals(good, Files.readAllBytes(ck), "the previous checkpoint must survive a failed save");
+        try (var files = Files.list(dir)) {
+            assertEquals(1, files.count(), "no temporary file may be left behind");
+        }
+    }
+
+    @Test
+    void aCheckpointOfAnotherModelIsRefusedByName(@TempDir Path dir) {
+        Path ck = dir.resolve("net.ckpt");
+        Train.of(Mlp.classifier(20, new int[]{8}, 10, 3)).steps(2).batchSize(8).checkpoint(ck).run(Toy.addMod10());
+        Model other = Mlp.classifier(20, new int[]{16}, 10, 3);
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Train.of(other).steps(4).batchSize(8).checkpoint(ck).run(Toy.addMod10()));
+        assertTrue(e.getMessage().contains("layers.0.weight") && e.getMessage().contains("[16, 20]"), e.getMessage());
+    }
+}
