@@ -32,6 +32,11 @@ public interface Progress extends AutoCloseable {
             quiet = q;
         }
 
+        /** The plain console reporter (a line every few seconds on standard error). */
+        public static Progress console(String title, long total) {
+            return new ConsoleProgress(title, total);
+        }
+
         public static Progress start(String title, long total) {
             if (quiet) return new Progress() {
                 public void update(long step, Map<String, Double> figures) {

@@ -1,0 +1,43 @@
+package org.modmask;
+
+import java.util.Locale;
+
+/**
+ * How big an experiment runs: {@code SMOKE} (seconds; CI runs every notebook this way), {@code QUICK} (minutes
+ * on 2 CPU cores, still shows the finding) or {@code PAPER} (the paper's sizes). Chosen by the environment
+ * variable or system property {@code MODMASK_PRESET}; QUICK by default.
+ * <pre>{@code
+ * var P = Preset.current();
+ * long steps = P.pick(50, 3_000, 20_000);
+ * }</pre>
+ */
+public enum Preset {
+    SMOKE, QUICK, PAPER;
+
+    public static Preset current() {
+        String v = System.getProperty("MODMASK_PRESET", System.getenv("MODMASK_PRESET"));
+        if (v == null || v.isBlank()) return QUICK;
+        try {
+            return valueOf(v.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("MODMASK_PRESET is '" + v + "'; expected smoke, quick or paper");
+        }
+    }
+
+    /** The value for this preset. */
+    public <T> T pick(T smoke, T quick, T paper) {
+        return switch (this) {
+            case SMOKE -> smoke;
+            case QUICK -> quick;
+            case PAPER -> paper;
+        };
+    }
+
+    public long pick(long smoke, long quick, long paper) {
+        return this == SMOKE ? smoke : this == QUICK ? quick : paper;
+    }
+
+    public int pick(int smoke, int quick, int paper) {
+        return this == SMOKE ? smoke : this == QUICK ? quick : paper;
+    }
+}

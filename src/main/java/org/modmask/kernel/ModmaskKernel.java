@@ -1,0 +1,208 @@
+package org.modmask.kernel;
+
+import io.github.spencerpark.jupyter.channels.JupyterConnection;
+import io.github.spencerpark.jupyter.kernel.BaseKernel;
+import io.github.spencerpark.jupyter.kernel.KernelConnectionProperties;
+import io.github.spencerpark.jupyter.kernel.LanguageInfo;
+import io.github.spencerpark.jupyter.kernel.display.DisplayData;
+import jdk.jshell.*;
+import jdk.jshell.spi.ExecutionControl;
+import jdk.jshell.spi.ExecutionControlProvider;
+import jdk.jshell.spi.ExecutionEnv;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.*;
+
+/**
+ * A Java kernel for Jupyter that behaves like IJava (same base library, same runtime API and magics),
+ * with the modmask library, its renderers and notebook progress bars ready at start-up.
+ * Cells run in JShell inside this JVM, so a cell's result object reaches the renderer.
+ */
+public final class ModmaskKernel extends BaseKernel {
+    private static volatile ModmaskKernel instance;
+    private static final java.util.logging.Logger JUL = java.util.logging.Logger.getLogger("io.github.spencerpark");
+
+    /** Imports every cell can rely on. */
+    static final List<String> STARTUP_IMPORTS = List.of(
+            "import java.util.*;", "import java.util.stream.*;", "import java.nio.file.*;",
+            "import static org.modmask.kernel.Display.*;",
+            "import org.modmask.*;", "import org.modmask.data.*;", "import org.modmask.nn.*;", "import org.modmask.train.*;",
+            "import org.modmask.mask.*;", "import org.modmask.analysis.*;", "import org.modmask.plot.*;",
+            "import tech.tablesaw.api.*;", "import org.nd4j.linalg.factory.Nd4j;", "import org.nd4j.linalg.api.ndarray.INDArray;");
+
+    private final JShell shell;
+    private final ObjectExecutionControl control;
+    private final Magic magics;
+    private final long cellTimeoutMs;
+    private final LanguageInfo languageInfo = new LanguageInfo.Builder("Java")
+            .version(Runtime.version().toString()).mimetype("text/x-java-source").fileExtension(".jshell")
+            .pygments("java").codemirror("java").build();
+
+    public ModmaskKernel() {
+        ObjectExecutionControl[] holder = new ObjectExecutionControl[1];
+        ExecutionControlProvider provider = new ExecutionControlProvider() {
+            public String name() {
+                return "modmask";
+            }
+
+            public ExecutionControl generate(ExecutionEnv env, Map<String, String> params) {
+                holder[0] = new ObjectExecutionControl(new CellClassLoader(ModmaskKernel.class.getClassLoader()));
+                return holder[0];
+            }
+        };
+        this.shell = JShell.builder().executionEngine(provider, Map.of())
+                .compilerOptions("--release", "17", "-Xlint:none").build();
+        shell.eval("1");   // forces the execution engine up
+        this.control = holder[0];
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+            if (!entry.isBlank()) shell.addToClasspath(entry);
+        this.magics = new Magic(this);
+        String t = System.getenv("MODMASK_CELL_TIMEOUT");
+        this.cellTimeoutMs = t == null || t.isBlank() ? 0 : (long) (Double.parseDouble(t) * 1000);
+        instance = this;
+        Renderers.register(getRenderer());
+        NotebookProgress.install();
+        for (String imp : STARTUP_IMPORTS) shell.eval(imp);
+    }
+
+    /** The running kernel, or null outside one. */
+    public static ModmaskKernel instance() {
+        return instance;
+    }
+
+    JShell shell() {
+        return shell;
+    }
+
+    @Override
+    public LanguageInfo getLanguageInfo() {
+        return languageInfo;
+    }
+
+    @Override
+    public String getBanner() {
+        return "modmask Java kernel (IJava-compatible), Java " + Runtime.version();
+    }
+
+    @Override
+    public DisplayData eval(String code) throws Exception {
+        Timer timer = null;
+        if (cellTimeoutMs > 0) {
+            timer = new Timer(true);
+            timer.schedule(new TimerTask() {
+                public void run() {
+                    interrupt();
+                }
+            }, cellTimeoutMs);
+        }
+        try {
+            Object result = magics.evalCell(code);
+            if (result == null) return null;
+            if (result instanceof DisplayData d) return d;
+            return getRenderer().render(result);
+        } finally {
+            if (timer != null) timer.cancel();
+        }
+    }
+
+    /** Evaluates plain Java (no magics); returns the last expression's value, or null. */
+    Object evalJava(String code) throws Exception {
+        Object last = null;
+        String rest = code;
+        SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
+        while (!rest.isBlank()) {
+            SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(rest);
+            String snippet = info.source();
+            if (info.completeness() == SourceCodeAnalysis.Completeness.DEFINITELY_INCOMPLETE || snippet == null) {
+                throw new CellException("incomplete code: " + rest.strip());
+            }
+            rest = info.remaining();
+            last = evalSnippet(snippet);
+            // like a notebook user expects: a trailing ';' on the last statement shows nothing
+            if (snippet.strip().endsWith(";") && rest.isBlank()) last = null;
+        }
+        return last;
+    }
+
+    private Object evalSnippet(String snippet) throws Exception {
+        List<SnippetEvent> events = shell.eval(snippet);
+        Object value = null;
+        for (SnippetEvent e : events) {
+            if (e.causeSnippet() != null) continue;
+            if (e.exception() != null) {
+                if (control.wasStopped() || e.exception() instanceof jdk.jshell.EvalException ev
+                        && ev.getExceptionClassName().equals(ThreadDeath.class.getName()))
+                    throw new CellException("interrupted: the cell was stopped");
+                throw e.exception();
+            }
+            if (e.status() == Snippet.Status.REJECTED) {
+                StringBuilder msg = new StringBuilder("compile error:\n");
+                shell.diagnostics(e.snippet()).forEach(d -> {
+                    msg.append(d.getMessage(Locale.ENGLISH)).append('\n');
+                    long start = d.getStartPosition(), end = d.getEndPosition();
+                    if (start >= 0 && end >= start && end <= snippet.length())
+                        msg.append("    at: ").append(snippet, (int) start, (int) Math.max(end, start)).append('\n');
+                });
+                throw new CellException(msg.toString().strip());
+            }
+            Snippet s = e.snippet();
+            boolean isValue = s instanceof ExpressionSnippet
+                    || s instanceof VarSnippet v && v.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND;
+            Object obj = control.take(e.value());
+            if (isValue) value = obj;
+        }
+        return value;
+    }
+
+    /** A compile error or interrupt, reported without a Java stack trace. */
+    static final class CellException extends Exception {
+        CellException(String m) {
+            super(m);
+        }
+    }
+
+    @Override
+    public List<String> formatError(Exception e) {
+        if (e instanceof CellException) return List.of(errorStyler.primary(e.getMessage()));
+        if (e instanceof EvalException ev) {
+            List<String> lines = new ArrayList<>();
+            lines.add(errorStyler.primary(ev.getExceptionClassName() + ": " + ev.getMessage()));
+            for (StackTraceElement el : ev.getStackTrace()) {
+                if (el.getClassName().startsWith("jdk.") || el.getClassName().startsWith("java.lang.reflect")
+                        || el.getClassName().startsWith("org.modmask.kernel")) continue;
+                lines.add(errorStyler.secondary("    at " + el));
+            }
+            Throwable c = ev.getCause();
+            while (c != null) {
+                lines.add(errorStyler.primary("caused by " + c));
+                c = c.getCause();
+            }
+            return lines;
+        }
+        return super.formatError(e);
+    }
+
+    @Override
+    public void interrupt() {
+        shell.stop();
+    }
+
+    @Override
+    public void onShutdown(boolean isRestarting) {
+        shell.close();
+    }
+
+    /** Entry point: {@code java ... org.modmask.kernel.ModmaskKernel <connection file>}. */
+    public static void main(String[] args) throws Exception {
+        JUL.setLevel(java.util.logging.Level.WARNING);   // the base library logs every message at INFO
+        if (args.length < 1) throw new IllegalArgumentException("usage: ModmaskKernel <connection-file.json>");
+        String json = Files.readString(Path.of(args[0]));
+        KernelConnectionProperties props = KernelConnectionProperties.parse(json);
+        JupyterConnection connection = new JupyterConnection(props);
+        ModmaskKernel kernel = new ModmaskKernel();
+        kernel.becomeHandlerForConnection(connection);
+        connection.connect();
+        connection.waitUntilClose();
+    }
+}

@@ -1,0 +1,142 @@
+package org.modmask.plot;
+
+import tech.tablesaw.plotly.components.Axis;
+import tech.tablesaw.plotly.components.Figure;
+import tech.tablesaw.plotly.components.Layout;
+import tech.tablesaw.plotly.traces.BarTrace;
+import tech.tablesaw.plotly.traces.HeatmapTrace;
+import tech.tablesaw.plotly.traces.ScatterTrace;
+import tech.tablesaw.plotly.traces.Trace;
+
+import javax.imageio.ImageIO;
+import java.awt.*;
+import java.awt.geom.Line2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.*;
+import java.util.List;
+
+/**
+ * A chart: interactive in a notebook (Plotly, through Tablesaw's jsplot) and also a static PNG drawn with
+ * Java2D, so that GitHub and {@code nbconvert --to html} show it without JavaScript. Build one with {@link Plot}.
+ */
+public final class Chart {
+    enum Kind {BAR, LINE, SCATTER, HEATMAP}
+
+    final Kind kind;
+    String title = "";
+    String xLabel = "", yLabel = "";
+    final List<String> categories;          // bar x labels; heatmap columns
+    final double[] xs;                      // line/scatter x values
+    final LinkedHashMap<String, double[]> series = new LinkedHashMap<>();
+    final LinkedHashMap<String, double[]> errors = new LinkedHashMap<>();
+    double[][] z;                           // heatmap values [rows][cols]
+    List<String> rowLabels;
+    Double yMin, yMax;
+    int width = 720, height = 420;
+
+    Chart(Kind kind, List<String> categories, double[] xs) {
+        this.kind = kind;
+        this.categories = categories;
+        this.xs = xs;
+    }
+
+    public Chart title(String t) {
+        title = t;
+        return this;
+    }
+
+    public Chart xLabel(String l) {
+        xLabel = l;
+        return this;
+    }
+
+    public Chart yLabel(String l) {
+        yLabel = l;
+        return this;
+    }
+
+    /** Fixes the y range (e.g. 0..1 for accuracies). */
+    public Chart yRange(double lo, double hi) {
+        yMin = lo;
+        yMax = hi;
+        return this;
+    }
+
+    public Chart size(int w, int h) {
+        width = w;
+        height = h;
+        return this;
+    }
+
+    /** Adds error bars (±) to a bar series. */
+    public Chart errors(String seriesName, double[] plusMinus) {
+        if (!series.containsKey(seriesName)) throw new IllegalArgumentException("no series '" + seriesName + "'; have " + series.keySet());
+        errors.put(seriesName, plusMinus);
+        return this;
+    }
+
+    /** The Tablesaw/Plotly figure. */
+    public Figure figure() {
+        List<Trace> traces = new ArrayList<>();
+        Object[] cats = categories == null ? null : categories.toArray();
+        switch (kind) {
+            case BAR -> series.forEach((n, v) -> traces.add(BarTrace.builder(cats, v).name(n).build()));
+            case LINE -> series.forEach((n, v) -> traces.add(ScatterTrace.builder(xs, v).mode(ScatterTrace.Mode.LINE).name(n).build()));
+            case SCATTER -> series.forEach((n, v) -> traces.add(ScatterTrace.builder(xs, v).mode(ScatterTrace.Mode.MARKERS).name(n).build()));
+            case HEATMAP -> traces.add(HeatmapTrace.builder(cats, rowLabels.toArray(), z).build());
+        }
+        Layout.LayoutBuilder lb = Layout.builder().title(title).width(width).height(height)
+                .xAxis(Axis.builder().title(xLabel).build());
+        Axis.AxisBuilder ya = Axis.builder().title(yLabel);
+        if (yMin != null) ya.range(yMin, yMax);
+        lb.yAxis(ya.build());
+        if (kind == Kind.BAR && series.size() > 1) lb.barMode(Layout.BarMode.GROUP);
+        return new Figure(lb.build(), traces.toArray(new Trace[0]));
+    }
+
+    /**
+     * HTML for a notebook: plotly.js (first chart of a session only) and the chart, drawn once Plotly is there.
+     * Until then (or where scripts never run, as on GitHub) the div shows the static PNG.
+     */
+    public String html() {
+        String id = "modmask_" + UUID.randomUUID().toString().replace("-", "");   // also a JS identifier
+        String js = figure().asJavascript(id).replaceAll("(?s)</?script[^>]*>", "");
+        return PlotlyJs.onceScripts() + "<div id='" + id + "'><img alt='" + Html.escape(title) + "' src='data:image/png;base64,"
+                + pngBase64() + "'/></div>\n<script>(function(){function draw(){if(window.Plotly){document.getElementById('"
+                + id + "').innerHTML='';" + js + "}else{setTimeout(draw,50);}}draw();})();</script>";
+    }
+
+    /** The static image. */
+    public BufferedImage image() {
+        return new ChartPainter(this).paint();
+    }
+
+    public byte[] png() {
+        try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+            ImageIO.write(image(), "png", out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String pngBase64() {
+        return Base64.getEncoder().encodeToString(png());
+    }
+
+    /** Writes the PNG to a file. */
+    public Path savePng(Path p) throws IOException {
+        Files.write(p, png());
+        return p;
+    }
+
+    @Override
+    public String toString() {
+        return "Chart '" + title + "' (" + kind.name().toLowerCase() + ", " + (kind == Kind.HEATMAP ? z.length + "×" + z[0].length : series.keySet()) + ")";
+    }
+}

@@ -1,0 +1,228 @@
+package org.modmask.plot;
+
+import java.awt.*;
+import java.awt.geom.Line2D;
+import java.awt.geom.Rectangle2D;
+import java.awt.image.BufferedImage;
+import java.util.List;
+import java.util.Map;
+
+/** Draws a {@link Chart} as a PNG with plain Java2D (works headless). */
+final class ChartPainter {
+    private static final Color[] PALETTE = {new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44),
+            new Color(214, 39, 40), new Color(148, 103, 189), new Color(140, 86, 75), new Color(227, 119, 194),
+            new Color(127, 127, 127), new Color(188, 189, 34), new Color(23, 190, 207)};
+    private final Chart c;
+    private Graphics2D g;
+    private int left = 70, right = 20, top = 40, bottom = 60;
+    private double lo, hi;
+
+    ChartPainter(Chart c) {
+        this.c = c;
+    }
+
+    BufferedImage paint() {
+        BufferedImage img = new BufferedImage(c.width, c.height, BufferedImage.TYPE_INT_RGB);
+        g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, c.width, c.height);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        if (c.kind != Chart.Kind.HEATMAP && c.series.size() > 1) right = 150;
+        if (c.kind == Chart.Kind.HEATMAP) {
+            right = 80;
+            left = 110;
+        }
+        g.setColor(Color.BLACK);
+        g.setFont(g.getFont().deriveFont(Font.BOLD, 14f));
+        g.drawString(c.title, left, 24);
+        g.setFont(g.getFont().deriveFont(Font.PLAIN, 12f));
+        if (c.kind == Chart.Kind.HEATMAP) heatmap();
+        else {
+            range();
+            axes();
+            if (c.kind == Chart.Kind.BAR) bars();
+            else lines();
+            legend();
+        }
+        g.dispose();
+        return img;
+    }
+
+    private int pw() {
+        return c.width - left - right;
+    }
+
+    private int ph() {
+        return c.height - top - bottom;
+    }
+
+    private double y(double v) {
+        return top + ph() * (1 - (v - lo) / (hi - lo));
+    }
+
+    private void range() {
+        double mn = Double.POSITIVE_INFINITY, mx = Double.NEGATIVE_INFINITY;
+        for (Map.Entry<String, double[]> e : c.series.entrySet()) {
+            double[] err = c.errors.get(e.getKey());
+            for (int i = 0; i < e.getValue().length; i++) {
+                double v = e.getValue()[i], d = err == null ? 0 : err[i];
+                if (Double.isFinite(v)) {
+                    mn = Math.min(mn, v - d);
+                    mx = Math.max(mx, v + d);
+                }
+            }
+        }
+        if (!Double.isFinite(mn)) {
+            mn = 0;
+            mx = 1;
+        }
+        if (c.kind == Chart.Kind.BAR) {
+            mn = Math.min(0, mn);
+            mx = Math.max(0, mx);
+        }
+        if (mx == mn) mx = mn + 1;
+        double pad = (mx - mn) * 0.05;
+        lo = c.yMin != null ? c.yMin : (c.kind == Chart.Kind.BAR && mn >= 0 ? 0 : mn - pad);
+        hi = c.yMax != null ? c.yMax : mx + pad;
+    }
+
+    private void axes() {
+        g.setColor(new Color(230, 230, 230));
+        for (int i = 0; i <= 5; i++) {
+            double v = lo + (hi - lo) * i / 5;
+            int yy = (int) y(v);
+            g.setColor(new Color(230, 230, 230));
+            g.drawLine(left, yy, left + pw(), yy);
+            g.setColor(Color.DARK_GRAY);
+            String s = Html.format(v);
+            g.drawString(s, left - 8 - g.getFontMetrics().stringWidth(s), yy + 4);
+        }
+        g.setColor(Color.DARK_GRAY);
+        g.drawLine(left, top, left, top + ph());
+        g.drawLine(left, top + ph(), left + pw(), top + ph());
+        drawCentered(c.xLabel, left + pw() / 2, c.height - 12);
+        Graphics2D r = (Graphics2D) g.create();
+        r.rotate(-Math.PI / 2);
+        String yl = c.yLabel;
+        r.drawString(yl, -(top + ph() / 2) - r.getFontMetrics().stringWidth(yl) / 2, 16);
+        r.dispose();
+    }
+
+    private void bars() {
+        List<String> cats = c.categories;
+        int n = cats.size(), k = c.series.size();
+        double slot = (double) pw() / n, bw = slot * 0.8 / k;
+        int si = 0;
+        for (Map.Entry<String, double[]> e : c.series.entrySet()) {
+            g.setColor(PALETTE[si % PALETTE.length]);
+            double[] err = c.errors.get(e.getKey());
+            for (int i = 0; i < n; i++) {
+                double v = e.getValue()[i];
+                if (!Double.isFinite(v)) continue;
+                double x0 = left + slot * i + slot * 0.1 + bw * si;
+                double y0 = y(Math.max(v, Math.max(lo, 0))), y1 = y(Math.min(v, Math.max(lo, 0)));
+                g.fill(new Rectangle2D.Double(x0, Math.min(y0, y1), bw - 1, Math.abs(y1 - y0)));
+                if (err != null) {
+                    g.setColor(Color.BLACK);
+                    double xm = x0 + bw / 2;
+                    g.draw(new Line2D.Double(xm, y(v - err[i]), xm, y(v + err[i])));
+                    g.setColor(PALETTE[si % PALETTE.length]);
+                }
+            }
+            si++;
+        }
+        g.setColor(Color.DARK_GRAY);
+        int every = Math.max(1, (int) Math.ceil(n / (pw() / 60.0)));
+        for (int i = 0; i < n; i += every) {
+            String s = cats.get(i);
+            if (s.length() > 14) s = s.substring(0, 13) + "…";
+            drawCentered(s, (int) (left + slot * (i + 0.5)), top + ph() + 16);
+        }
+    }
+
+    private void lines() {
+        double xmin = Double.POSITIVE_INFINITY, xmax = Double.NEGATIVE_INFINITY;
+        for (double x : c.xs) {
+            xmin = Math.min(xmin, x);
+            xmax = Math.max(xmax, x);
+        }
+        if (xmax == xmin) xmax = xmin + 1;
+        int si = 0;
+        for (double[] v : c.series.values()) {
+            g.setColor(PALETTE[si++ % PALETTE.length]);
+            g.setStroke(new BasicStroke(1.8f));
+            for (int i = 0; i < v.length; i++) {
+                double px = left + pw() * (c.xs[i] - xmin) / (xmax - xmin), py = y(v[i]);
+                if (c.kind == Chart.Kind.SCATTER) g.fillOval((int) px - 3, (int) py - 3, 6, 6);
+                else if (i > 0 && Double.isFinite(v[i - 1]) && Double.isFinite(v[i]))
+                    g.draw(new Line2D.Double(left + pw() * (c.xs[i - 1] - xmin) / (xmax - xmin), y(v[i - 1]), px, py));
+            }
+        }
+        g.setStroke(new BasicStroke(1f));
+        g.setColor(Color.DARK_GRAY);
+        for (int i = 0; i <= 5; i++) {
+            double xv = xmin + (xmax - xmin) * i / 5;
+            drawCentered(Html.format(xv), (int) (left + pw() * i / 5.0), top + ph() + 16);
+        }
+    }
+
+    private void legend() {
+        if (c.series.size() < 2) return;
+        int si = 0, yy = top + 10;
+        for (String name : c.series.keySet()) {
+            g.setColor(PALETTE[si++ % PALETTE.length]);
+            g.fillRect(c.width - right + 12, yy - 9, 10, 10);
+            g.setColor(Color.DARK_GRAY);
+            String s = name.length() > 18 ? name.substring(0, 17) + "…" : name;
+            g.drawString(s, c.width - right + 28, yy);
+            yy += 18;
+        }
+    }
+
+    private void heatmap() {
+        double[][] z = c.z;
+        int rows = z.length, cols = z[0].length;
+        double mn = Double.POSITIVE_INFINITY, mx = Double.NEGATIVE_INFINITY;
+        for (double[] r : z) for (double v : r) if (Double.isFinite(v)) {
+            mn = Math.min(mn, v);
+            mx = Math.max(mx, v);
+        }
+        if (mx == mn) mx = mn + 1;
+        double cw = (double) pw() / cols, rh = (double) ph() / rows;
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++) {
+                g.setColor(viridis((z[i][j] - mn) / (mx - mn)));
+                g.fill(new Rectangle2D.Double(left + j * cw, top + i * rh, cw + 0.5, rh + 0.5));
+            }
+        g.setColor(Color.DARK_GRAY);
+        for (int i = 0; i < rows && rows <= 40; i++) {
+            String s = c.rowLabels.get(i);
+            g.drawString(s, left - 6 - g.getFontMetrics().stringWidth(s), (int) (top + (i + 0.5) * rh + 4));
+        }
+        for (int j = 0; j < cols && cols <= 40; j++) drawCentered(c.categories.get(j), (int) (left + (j + 0.5) * cw), top + ph() + 16);
+        for (int s = 0; s < 100; s++) {
+            g.setColor(viridis(s / 99.0));
+            g.fillRect(c.width - right + 20, (int) (top + ph() * (1 - (s + 1) / 100.0)), 14, ph() / 100 + 1);
+        }
+        g.setColor(Color.DARK_GRAY);
+        g.drawString(Html.format(mx), c.width - right + 38, top + 10);
+        g.drawString(Html.format(mn), c.width - right + 38, top + ph());
+        drawCentered(c.xLabel, left + pw() / 2, c.height - 12);
+    }
+
+    private static Color viridis(double t) {
+        t = Math.max(0, Math.min(1, Double.isFinite(t) ? t : 0));
+        double[][] stops = {{68, 1, 84}, {59, 82, 139}, {33, 145, 140}, {94, 201, 98}, {253, 231, 37}};
+        double p = t * (stops.length - 1);
+        int i = Math.min(stops.length - 2, (int) p);
+        double f = p - i;
+        return new Color((int) (stops[i][0] + f * (stops[i + 1][0] - stops[i][0])),
+                (int) (stops[i][1] + f * (stops[i + 1][1] - stops[i][1])), (int) (stops[i][2] + f * (stops[i + 1][2] - stops[i][2])));
+    }
+
+    private void drawCentered(String s, int x, int y) {
+        g.drawString(s, x - g.getFontMetrics().stringWidth(s) / 2, y);
+    }
+}

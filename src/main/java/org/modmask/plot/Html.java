@@ -1,0 +1,45 @@
+package org.modmask.plot;
+
+import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.Column;
+
+/** A piece of HTML with a plain-text fallback; notebooks render it as HTML. */
+public record Html(String html, String text) {
+    public static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;").replace("\"", "&quot;");
+    }
+
+    /** A table as HTML; beyond {@code maxRows} rows the head and tail are shown with a count of the rest. */
+    public static String table(Table t, int maxRows) {
+        StringBuilder s = new StringBuilder("<div><table class='dataframe'><caption style='text-align:left'><b>")
+                .append(escape(t.name() == null ? "" : t.name())).append("</b> (").append(t.rowCount()).append(" rows)</caption><thead><tr>");
+        for (Column<?> c : t.columns()) s.append("<th>").append(escape(c.name())).append("</th>");
+        s.append("</tr></thead><tbody>");
+        int n = t.rowCount();
+        int head = n <= maxRows ? n : maxRows / 2, tail = n <= maxRows ? 0 : maxRows / 2;
+        for (int r = 0; r < head; r++) row(s, t, r);
+        if (tail > 0) {
+            s.append("<tr><td colspan='").append(t.columnCount()).append("' style='text-align:center'>… ")
+                    .append(n - head - tail).append(" more rows …</td></tr>");
+            for (int r = n - tail; r < n; r++) row(s, t, r);
+        }
+        return s.append("</tbody></table></div>").toString();
+    }
+
+    private static void row(StringBuilder s, Table t, int r) {
+        s.append("<tr>");
+        for (Column<?> c : t.columns()) {
+            Object v = c.get(r);
+            String text = v instanceof Double d ? format(d) : v instanceof Float f ? format(f) : c.getString(r);
+            s.append("<td>").append(escape(text)).append("</td>");
+        }
+        s.append("</tr>");
+    }
+
+    static String format(double d) {
+        if (Double.isNaN(d)) return "NaN";
+        if (d == Math.rint(d) && Math.abs(d) < 1e9) return String.valueOf((long) d);
+        if (Math.abs(d) >= 1e-3 && Math.abs(d) < 1e6) return String.format("%.4f", d);
+        return String.format("%.3e", d);
+    }
+}
