@@ -126,7 +126,9 @@ public final class ModmaskKernel extends BaseKernel {
     }
 
     private Object evalSnippet(String snippet) throws Exception {
+        control.clearStopped();
         List<SnippetEvent> events = shell.eval(snippet);
+        if (control.wasStopped()) throw new CellException("interrupted: the cell was stopped");
         Object value = null;
         for (SnippetEvent e : events) {
             if (e.causeSnippet() != null) continue;

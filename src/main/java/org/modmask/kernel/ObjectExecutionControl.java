@@ -73,6 +73,10 @@ final class ObjectExecutionControl extends DirectExecutionControl {
         }
     }
 
+    void clearStopped() {
+        stopped = false;
+    }
+
     boolean wasStopped() {
         return stopped;
     }
