@@ -17,10 +17,24 @@ public final class Graph {
     final SameDiff sd = SameDiff.create();
     final LinkedHashMap<String, Param> params = new LinkedHashMap<>();
     final List<String> inputs = new ArrayList<>();
+    final LinkedHashMap<String, AuxInput> aux = new LinkedHashMap<>();
     private final Init init;
+    private final DataType dataType;
+    private final long seed;
 
     public Graph(long seed) {
+        this(seed, DataType.FLOAT);
+    }
+
+    /** A graph computing in the given precision (DOUBLE for gradient checks). */
+    public Graph(long seed, DataType dataType) {
         this.init = new Init(seed);
+        this.dataType = dataType;
+        this.seed = seed;
+    }
+
+    public DataType dataType() {
+        return dataType;
     }
 
     public SameDiff sd() {
@@ -35,13 +49,58 @@ public final class Graph {
     public SDVariable param(String name, INDArray value) {
         if (params.containsKey(name)) throw new IllegalArgumentException("duplicate parameter name '" + name + "'");
         params.put(name, new Param(name, value.shape()));
-        return sd.var(name, value.castTo(DataType.FLOAT));
+        return sd.var(name, value.castTo(dataType));
+    }
+
+    /** An input the model makes for itself from each batch (see {@link AuxInput}). */
+    public SDVariable aux(String name, AuxInput make, long... shape) {
+        if (aux.containsKey(name)) throw new IllegalArgumentException("duplicate model input '" + name + "'");
+        aux.put(name, make);
+        return sd.placeHolder(name, dataType, shape.length == 0 ? null : shape);
+    }
+
+    /**
+     * Inverted dropout with rate {@code p} on {@code x} (shape [-1, rest...]): in training, x ⊙ Bernoulli(1−p)/(1−p);
+     * in evaluation, x. A rate of 0 adds nothing to the graph.
+     */
+    public SDVariable dropout(String name, SDVariable x, double p, long... shapeAfterBatch) {
+        return dropout(name, x, p, batch -> {
+            long[] shape = new long[shapeAfterBatch.length + 1];
+            shape[0] = batch.values().iterator().next().size(0);
+            System.arraycopy(shapeAfterBatch, 0, shape, 1, shapeAfterBatch.length);
+            return shape;
+        });
+    }
+
+    /** Dropout on a tensor whose full shape the batch determines (e.g. [B, heads, T, S]). */
+    public SDVariable dropout(String name, SDVariable x, double p, java.util.function.Function<java.util.Map<String, INDArray>, long[]> shapeOf) {
+        if (p < 0 || p >= 1) throw new IllegalArgumentException("dropout rate must be in [0, 1), got " + p + " for " + name);
+        if (p == 0) return x;
+        final DataType dt = dataType;
+        SDVariable mask = aux("dropout." + name, (batch, training, rng) -> {
+            long[] shape = shapeOf.apply(batch);
+            if (!training) return org.nd4j.linalg.factory.Nd4j.ones(dt, shape);
+            long n = 1;
+            for (long v : shape) n *= v;
+            float[] m = new float[(int) n];
+            float keep = (float) (1 / (1 - p));
+            for (int i = 0; i < m.length; i++) m[i] = rng.nextDouble() < p ? 0f : keep;
+            return org.nd4j.linalg.factory.Nd4j.create(m, shape, 'c').castTo(dt);
+        });
+        return x.mul(mask);
+    }
+
+    private static long[] prepend(long first, long[] rest) {
+        long[] r = new long[rest.length + 1];
+        r[0] = first;
+        System.arraycopy(rest, 0, r, 1, rest.length);
+        return r;
     }
 
     /** A float input the batch must provide; -1 marks the batch dimension. */
     public SDVariable input(String name, long... shape) {
         inputs.add(name);
-        return sd.placeHolder(name, DataType.FLOAT, shape);
+        return sd.placeHolder(name, dataType, shape);
     }
 
     /**
@@ -54,6 +113,6 @@ public final class Graph {
      */
     public Model build(String kind, SDVariable loss, SDVariable logits, Metric metric, String... labels) {
         sd.setLossVariables(loss);
-        return new Model(kind, sd, params, inputs, List.of(labels), loss.name(), logits.name(), metric);
+        return new Model(kind, sd, params, inputs, List.of(labels), loss.name(), logits.name(), metric, aux, seed);
     }
 }

@@ -21,6 +21,16 @@ public final class Losses {
     }
 
     /**
+     * Softmax along a dimension, from exp and sum (see {@link #logSoftmax}). Give a non-negative dimension:
+     * keep-dims reductions over dimension -1 return wrong values on rank-4 arrays in M2.1.
+     */
+    public static SDVariable softmax(SameDiff sd, SDVariable x, int dim) {
+        if (dim < 0) throw new IllegalArgumentException("give a non-negative dimension, got " + dim);
+        SDVariable e = sd.math().exp(x.sub(x.max(true, dim)));
+        return e.div(e.sum(true, dim));
+    }
+
+    /**
      * Mean cross-entropy over all {@code groups} softmax outputs of all samples.
      *
      * @param logits [B, groups·classes]

@@ -8,6 +8,7 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 import java.util.*;
+import java.util.SplittableRandom;
 
 /**
  * A network as a SameDiff graph with named parameters, named inputs, a scalar loss and an output.
@@ -23,9 +24,14 @@ public final class Model {
     private final String lossName;
     private final String logitsName;
     private final Metric metric;
+    private final LinkedHashMap<String, AuxInput> aux;
+    private final SplittableRandom rng;
+    private boolean training = false;
 
     Model(String kind, SameDiff sd, LinkedHashMap<String, Param> params, List<String> inputs, List<String> labels,
-          String lossName, String logitsName, Metric metric) {
+          String lossName, String logitsName, Metric metric, Map<String, AuxInput> aux, long seed) {
+        this.aux = new LinkedHashMap<>(aux);
+        this.rng = new SplittableRandom(seed ^ 0x5DEECE66DL);
         this.kind = kind;
         this.sd = sd;
         this.params = new LinkedHashMap<>(params);
@@ -113,6 +119,26 @@ public final class Model {
         }
     }
 
+    /**
+     * Training mode turns dropout on; evaluation mode (the default, and what mask training uses, as the paper
+     * does) turns it off. {@link org.modmask.train.Train} switches to training mode while it runs.
+     */
+    public Model training(boolean on) {
+        training = on;
+        return this;
+    }
+
+    public boolean isTraining() {
+        return training;
+    }
+
+    /** Reseeds the generator of dropout masks (a resumed run reseeds per step). */
+    public void reseed(long seed) {
+        rngRef = new SplittableRandom(seed);
+    }
+
+    private SplittableRandom rngRef;
+
     /** Names of the inputs a batch must provide (features and labels). */
     public List<String> inputs() {
         return inputs;
@@ -168,6 +194,8 @@ public final class Model {
                 throw new IllegalArgumentException("the batch lacks input '" + in + "' needed by " + kind + "; it has " + batch.keySet());
             ph.put(in, a);
         }
+        SplittableRandom r = rngRef != null ? rngRef : rng;
+        for (var e : aux.entrySet()) ph.put(e.getKey(), e.getValue().make(batch, training, r));
         return ph;
     }
 

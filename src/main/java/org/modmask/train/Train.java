@@ -147,8 +147,11 @@ public final class Train {
         Map<String, INDArray> params = new LinkedHashMap<>();
         for (String n : names) params.put(n, model.get(n));
         double running = Double.NaN;
+        boolean wasTraining = model.isTraining();
+        model.training(true);
         try (Progress bar = Progress.Factory.start("training " + model.kind(), steps)) {
             for (long t = start; t < steps; t++) {
+                model.reseed(BatchSampler.mix(seed + 1, t));      // dropout masks depend only on (seed, step)
                 Model.Step s = model.step(data.rows(sampler.batch(t)), names);
                 double f = Adam.clipFactor(s.gradients().values(), clip);
                 adam.step(params, s.gradients(), f);
@@ -162,6 +165,8 @@ public final class Train {
                 bar.update(t + 1, Map.of("loss", running));
                 if (checkpoint != null && ((t + 1) % checkpointEvery == 0 || t == steps - 1)) save(adam, t + 1);
             }
+        } finally {
+            model.training(wasTraining);
         }
         return history;
     }

@@ -40,7 +40,7 @@ class NotebooksTest {
     void everyNotebookRunsInTheSmokePresetAndItsChartsDraw(@TempDir Path tmp) throws Exception {
         Assumptions.assumeFalse(Boolean.getBoolean("notebooks.skip"), "notebooks.skip=true");
         run(ROOT, List.of("kernel/install", "--prefix", tmp.toString()), 5);
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", "environment/run_notebook.py", "--preset", "smoke",
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", ROOT.resolve("environment/run_notebook.py").toString(), "--preset", "smoke",
                 "--html", tmp.resolve("html").toString(), "--timeout", "600"));
         try (var s = Files.list(ROOT.resolve("notebooks"))) {
             s.filter(p -> p.toString().endsWith(".ipynb")).sorted().forEach(p -> cmd.add(p.toString()));

@@ -1,0 +1,44 @@
+package org.modmask.nn;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+
+/**
+ * The paper's simple CNN for CIFAR-10 (spec §3.5):
+ * {@code Conv(3→32)-ReLU-MaxPool → Conv(32→64)-ReLU-MaxPool → Conv(64→128)-Dropout(0.25)-ReLU-MaxPool →
+ * Conv(128→256)-ReLU-Dropout(0.5) → global average pool → Linear(256→10)}, 3×3 kernels with padding 1.
+ * Parameters {@code conv.0.weight} … {@code conv.3.bias}, {@code out_layer.weight}, {@code out_layer.bias}.
+ * Input {@code x} is [B, 3·H·W] (flattened CHW images), labels {@code y} one-hot [B, classes].
+ */
+public final class SimpleCnn {
+    private SimpleCnn() {
+    }
+
+    /** With the paper's dropout rates (0.25, 0.5) or none ({@code dropout = false}). */
+    public static Model classifier(int channels, int height, int width, int classes, boolean dropout, long seed) {
+        return classifier(channels, height, width, classes, dropout ? 0.25 : 0, dropout ? 0.5 : 0, seed, new Graph(seed));
+    }
+
+    static Model classifier(int channels, int height, int width, int classes, double p1, double p2, long seed, Graph g) {
+        SDVariable x = g.input("x", -1, (long) channels * height * width);
+        SDVariable y = g.input("y", -1, classes);
+        SDVariable h = x.reshape(-1, channels, height, width);
+        int[] widths = {32, 64, 128, 256};
+        int in = channels, hh = height, ww = width;
+        for (int i = 0; i < 4; i++) {
+            h = Conv2d.apply(g, "conv." + i, h, in, widths[i], 3, 1, true);
+            if (i == 2) h = g.dropout("conv.2", h, p1, widths[i], hh, ww);
+            h = g.sd().nn().relu(h, 0);
+            if (i < 3) {
+                h = Conv2d.maxPool(g, h, 2);
+                hh /= 2;
+                ww /= 2;
+            } else h = g.dropout("conv.3", h, p2, widths[i], hh, ww);
+            in = widths[i];
+        }
+        SDVariable pooled = Conv2d.globalAveragePool(h);
+        SDVariable logits = Linear.apply(g, "out_layer", pooled, in, classes, true).rename("logits");
+        SDVariable loss = Losses.groupedCrossEntropy(g.sd(), logits, y, 1, classes);
+        return g.build("SimpleCNN " + channels + "x" + height + "x" + width + (p1 + p2 > 0 ? " dropout" : ""),
+                loss, logits, Metric.groupedArgmax("y", 1, classes), "y");
+    }
+}

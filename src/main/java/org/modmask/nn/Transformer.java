@@ -1,0 +1,137 @@
+package org.modmask.nn;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The reference Transformer encoder-decoder (spec §3.3): post-LN residual blocks with the reference's LayerNorm,
+ * bias-free attention projections, ReLU feed-forward layers (Xavier init, gain √2 for {@code linear1}),
+ * sinusoidal positions added to the embeddings (no √d scaling), separate input and output embeddings and
+ * {@code output_map} (Xavier). Always teacher-forced in training; {@link Seq2Seq#greedy} decodes.
+ * <p>Batch columns, all [B, ·]: {@code src} ids and {@code src_mask} (1 = token, 0 = padding); {@code tgt_in}
+ * ({@code [SOS, y₁..yₙ]}), {@code tgt_out} ({@code [y₁..yₙ, EOS]}) and {@code tgt_mask}. The loss is the
+ * cross-entropy summed over valid target positions and averaged over the batch.
+ */
+public final class Transformer {
+    /** Sizes and rates; {@link #scan()} gives the paper's SCAN configuration. */
+    public record Config(int srcVocab, int tgtVocab, int d, int heads, int encoderLayers, int decoderLayers,
+                         int ff, double dropout, boolean tiedEmbeddings) {
+        /** d = 100, 4 heads, 3 + 3 layers, FF 200, dropout 0.1 (vocabularies include EOS/SOS). */
+        public static Config scan(int srcVocab, int tgtVocab) {
+            return new Config(srcVocab, tgtVocab, 100, 4, 3, 3, 200, 0.1, false);
+        }
+
+        public Config withDropout(double p) {
+            return new Config(srcVocab, tgtVocab, d, heads, encoderLayers, decoderLayers, ff, p, tiedEmbeddings);
+        }
+    }
+
+    private Transformer() {
+    }
+
+    public static Model of(Config c, long seed) {
+        return of(new Graph(seed), c);
+    }
+
+    static Model of(Graph g, Config c) {
+        var sd = g.sd();
+        SDVariable src = g.input("src", -1, -1), srcMask = g.input("src_mask", -1, -1);
+        SDVariable tgtIn = g.input("tgt_in", -1, -1), tgtOut = g.input("tgt_out", -1, -1), tgtMask = g.input("tgt_mask", -1, -1);
+        int d = c.d();
+        SDVariable posSrc = g.aux("pos.src", (b, t, r) -> positions(b.get("src").size(1), d).castTo(g.dataType()), -1, d);
+        SDVariable posTgt = g.aux("pos.tgt", (b, t, r) -> positions(b.get("tgt_in").size(1), d).castTo(g.dataType()), -1, d);
+        SDVariable causal = g.aux("mask.causal", (b, t, r) -> {
+            long n = b.get("tgt_in").size(1);
+            return causal(n).reshape(1, 1, n, n).castTo(g.dataType());      // rank 4: ND4J broadcasts same-rank arrays only
+        }, 1, 1, -1, -1);
+        SDVariable srcKeys = g.aux("mask.src", (b, t, r) -> {
+            INDArray m = b.get("src_mask");
+            return m.rsub(1).muli(-1e9).reshape(m.size(0), 1, 1, m.size(1)).castTo(g.dataType());
+        }, -1, 1, 1, -1);
+
+        Function<Map<String, INDArray>, long[]> srcShape = b -> new long[]{b.get("src").size(0), b.get("src").size(1), d};
+        Function<Map<String, INDArray>, long[]> tgtShape = b -> new long[]{b.get("tgt_in").size(0), b.get("tgt_in").size(1), d};
+        Function<Map<String, INDArray>, long[]> tgtFf = b -> new long[]{b.get("tgt_in").size(0), b.get("tgt_in").size(1), c.ff()};
+        Function<Map<String, INDArray>, long[]> srcFf = b -> new long[]{b.get("src").size(0), b.get("src").size(1), c.ff()};
+
+        SDVariable inTable = g.param(c.tiedEmbeddings() ? "embedding.weight" : "input_embedding.weight",
+                g.init().normal(1.0, c.srcVocab(), d));
+        SDVariable outTable = c.tiedEmbeddings() ? inTable : g.param("output_embedding.weight", g.init().normal(1.0, c.tgtVocab(), d));
+
+        // encoder
+        SDVariable x = Embedding.lookup(g, src, inTable, c.srcVocab(), d).add(posSrc);
+        x = g.dropout("encoder.input", x, c.dropout(), srcShape);
+        for (int l = 0; l < c.encoderLayers(); l++) {
+            String p = "encoder.layers." + l;
+            Function<Map<String, INDArray>, long[]> att = b -> new long[]{b.get("src").size(0), c.heads(), b.get("src").size(1), b.get("src").size(1)};
+            SDVariable a = Attention.apply(g, p + ".self_attn", x, x, srcKeys, d, c.heads(), c.dropout(), att);
+            x = LayerNorm.apply(g, p + ".norm1", x.add(g.dropout(p + ".drop1", a, c.dropout(), srcShape)), d);
+            SDVariable f = feedForward(g, p, x, c, srcFf);
+            x = LayerNorm.apply(g, p + ".norm2", x.add(g.dropout(p + ".drop2", f, c.dropout(), srcShape)), d);
+        }
+        SDVariable memory = x;
+
+        // decoder
+        SDVariable y = Embedding.lookup(g, tgtIn, outTable, c.tgtVocab(), d).add(posTgt);
+        y = g.dropout("decoder.input", y, c.dropout(), tgtShape);
+        for (int l = 0; l < c.decoderLayers(); l++) {
+            String p = "decoder.layers." + l;
+            Function<Map<String, INDArray>, long[]> self = b -> new long[]{b.get("tgt_in").size(0), c.heads(), b.get("tgt_in").size(1), b.get("tgt_in").size(1)};
+            Function<Map<String, INDArray>, long[]> cross = b -> new long[]{b.get("tgt_in").size(0), c.heads(), b.get("tgt_in").size(1), b.get("src").size(1)};
+            SDVariable a = Attention.apply(g, p + ".self_attn", y, y, causal, d, c.heads(), c.dropout(), self);
+            y = LayerNorm.apply(g, p + ".norm1", y.add(g.dropout(p + ".drop1", a, c.dropout(), tgtShape)), d);
+            SDVariable m = Attention.apply(g, p + ".cross_attn", y, memory, srcKeys, d, c.heads(), c.dropout(), cross);
+            y = LayerNorm.apply(g, p + ".norm2", y.add(g.dropout(p + ".drop2", m, c.dropout(), tgtShape)), d);
+            SDVariable f = feedForward(g, p, y, c, tgtFf);
+            y = LayerNorm.apply(g, p + ".norm3", y.add(g.dropout(p + ".drop3", f, c.dropout(), tgtShape)), d);
+        }
+        SDVariable logits;
+        if (c.tiedEmbeddings()) logits = Attention.project(g, y, outTable, d);
+        else {
+            SDVariable w = g.param("output_map.weight", g.init().xavierUniform(d, c.tgtVocab(), 1, c.tgtVocab(), d));
+            SDVariable bias = g.param("output_map.bias", g.init().torchDefault(d, c.tgtVocab()));
+            logits = Attention.project(g, y, w, d).add(bias);
+        }
+        logits = logits.rename("logits");                                                         // [B, T, V]
+        SDVariable logp = Losses.logSoftmax(sd, logits, 2);
+        SDVariable target = sd.oneHot(tgtOut.castTo(org.nd4j.linalg.api.buffer.DataType.INT32), c.tgtVocab()).castTo(g.dataType());
+        SDVariable perPos = logp.mul(target).sum(2).neg().mul(tgtMask);                          // [B, T]
+        SDVariable loss = perPos.sum(1).mean().rename("loss");
+        return g.build(String.format("Transformer d=%d h=%d %d+%d layers", d, c.heads(), c.encoderLayers(), c.decoderLayers()),
+                loss, logits, Seq2Seq.teacherForcedExactMatch(), "tgt_out", "tgt_mask");
+    }
+
+    private static SDVariable feedForward(Graph g, String p, SDVariable x, Config c, Function<Map<String, INDArray>, long[]> ffShape) {
+        int d = c.d(), ff = c.ff();
+        SDVariable w1 = g.param(p + ".linear1.weight", g.init().xavierUniform(d, ff, Math.sqrt(2), ff, d));
+        SDVariable b1 = g.param(p + ".linear1.bias", g.init().torchDefault(d, ff));
+        SDVariable w2 = g.param(p + ".linear2.weight", g.init().xavierUniform(ff, d, 1, d, ff));
+        SDVariable b2 = g.param(p + ".linear2.bias", g.init().torchDefault(ff, d));
+        SDVariable h = g.sd().nn().relu(Attention.project(g, x, w1, d).add(b1), 0);
+        h = g.dropout(p + ".ff", h, c.dropout(), ffShape);
+        return Attention.project(g, h, w2, ff).add(b2);
+    }
+
+    /** Sinusoidal position encodings [length, d]. */
+    public static INDArray positions(long length, int d) {
+        float[] pe = new float[(int) length * d];
+        for (int pos = 0; pos < length; pos++)
+            for (int i = 0; i < d; i += 2) {
+                double angle = pos / Math.pow(10000, (double) i / d);
+                pe[pos * d + i] = (float) Math.sin(angle);
+                if (i + 1 < d) pe[pos * d + i + 1] = (float) Math.cos(angle);
+            }
+        return Nd4j.create(pe, new long[]{length, d}, 'c');
+    }
+
+    /** Additive causal mask [T, T]: 0 on and below the diagonal, −1e9 above. */
+    public static INDArray causal(long t) {
+        float[] m = new float[(int) (t * t)];
+        for (int i = 0; i < t; i++) for (int j = 0; j < t; j++) m[(int) (i * t + j)] = j > i ? -1e9f : 0f;
+        return Nd4j.create(m, new long[]{t, t}, 'c');
+    }
+}
