@@ -16,6 +16,10 @@ import java.util.List;
  * A weight counts as kept when its logit is {@code > 0}. Every method returns a Tablesaw table.
  */
 public final class Compare {
+    static {
+        org.modmask.kernel.AutoDisplay.ensure();   // rich display under a user's own IJava kernel
+    }
+
     private Compare() {
     }
 

@@ -29,6 +29,10 @@ import java.util.function.Predicate;
  * }</pre>
  */
 public final class Masks {
+    static {
+        org.modmask.kernel.AutoDisplay.ensure();   // rich display under a user's own IJava kernel
+    }
+
     private final Model model;
     private Predicate<Param> filter;
     private boolean maskBiases = false;

@@ -25,6 +25,10 @@ import java.util.List;
  * Java2D, so that GitHub and {@code nbconvert --to html} show it without JavaScript. Build one with {@link Plot}.
  */
 public final class Chart {
+    static {
+        org.modmask.kernel.AutoDisplay.ensure();   // rich display under a user's own IJava kernel
+    }
+
     enum Kind {BAR, LINE, SCATTER, HEATMAP}
 
     final Kind kind;

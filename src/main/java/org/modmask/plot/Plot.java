@@ -12,6 +12,10 @@ import java.util.List;
  * notebook shows interactively and as a PNG.
  */
 public final class Plot {
+    static {
+        org.modmask.kernel.AutoDisplay.ensure();   // rich display under a user's own IJava kernel
+    }
+
     private Plot() {
     }
 

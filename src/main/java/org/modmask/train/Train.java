@@ -25,6 +25,10 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class Train {
+    static {
+        org.modmask.kernel.AutoDisplay.ensure();   // rich display under a user's own IJava kernel
+    }
+
     private final Model model;
     private long steps = 20_000;
     private int batchSize = 128;

@@ -64,6 +64,16 @@ class KernelTest {
     }
 
     @Test
+    void mavenMagicResolvesArtifactsAndNamesOnesThatDoNotExist() throws Exception {
+        k.eval("%maven org.apache.commons:commons-text:1.10.0");
+        assertEquals("cba", text("new org.apache.commons.text.StringEscapeUtils().getClass() != null ? new StringBuilder(\"abc\").reverse().toString() : \"\""));
+        assertEquals("true", text("org.apache.commons.text.WordUtils.capitalize(\"a b\").equals(\"A B\")"));
+        Exception e = assertThrows(ModmaskKernel.CellException.class, () -> k.eval("%maven org.modmask.nonexistent:nothing:9.9.9"));
+        assertTrue(e.getMessage().contains("org.modmask.nonexistent:nothing:9.9.9"), e.getMessage());
+        assertEquals("2", text("1 + 1"));
+    }
+
+    @Test
     void interruptStopsALongCell() throws Exception {
         ExecutorService ex = Executors.newSingleThreadExecutor();
         Future<?> cell = ex.submit(() -> k.eval("long n = 0; while (true) { n++; }"));

@@ -1,0 +1,36 @@
+package org.modmask.kernel;
+
+import org.dflib.jjava.jupyter.Extension;
+import org.dflib.jjava.jupyter.kernel.BaseKernel;
+import org.dflib.jjava.jupyter.kernel.display.Renderer;
+import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
+import org.modmask.plot.Chart;
+import org.modmask.plot.Html;
+import tech.tablesaw.api.Table;
+
+/**
+ * Under JJava, {@code %maven}/{@code %jars} of modmask finds this extension through
+ * {@code META-INF/services/org.dflib.jjava.jupyter.Extension} and registers the same rich display as our kernel.
+ */
+public final class JJavaExtension implements Extension {
+    @Override
+    public void install(BaseKernel kernel) {
+        Renderer r = kernel.getRenderer();
+        r.createRegistration(Table.class).preferring(MIMEType.TEXT_HTML).supporting(MIMEType.TEXT_PLAIN)
+                .register((t, ctx) -> {
+                    ctx.renderIfRequested(MIMEType.TEXT_HTML, () -> Html.table(t, 40));
+                    ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> t.print(40));
+                });
+        r.createRegistration(Chart.class).preferring(MIMEType.TEXT_HTML).supporting(MIMEType.IMAGE_PNG, MIMEType.TEXT_PLAIN)
+                .register((c, ctx) -> {
+                    ctx.renderIfRequested(MIMEType.TEXT_HTML, c::html);
+                    ctx.renderIfRequested(MIMEType.IMAGE_PNG, c::pngBase64);
+                    ctx.renderIfRequested(MIMEType.TEXT_PLAIN, c::toString);
+                });
+        r.createRegistration(Html.class).preferring(MIMEType.TEXT_HTML).supporting(MIMEType.TEXT_PLAIN)
+                .register((h, ctx) -> {
+                    ctx.renderIfRequested(MIMEType.TEXT_HTML, h::html);
+                    ctx.renderIfRequested(MIMEType.TEXT_PLAIN, h::text);
+                });
+    }
+}
