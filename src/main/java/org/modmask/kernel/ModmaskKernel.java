@@ -197,7 +197,11 @@ public final class ModmaskKernel extends BaseKernel {
 
     /** Entry point: {@code java ... org.modmask.kernel.ModmaskKernel <connection file>}. */
     public static void main(String[] args) throws Exception {
-        JUL.setLevel(java.util.logging.Level.WARNING);   // the base library logs every message at INFO
+        // the base library logs every message at INFO on the kernel's stderr
+        JUL.setLevel(java.util.logging.Level.WARNING);
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.setLevel(java.util.logging.Level.WARNING);
+        for (var h : root.getHandlers()) h.setLevel(java.util.logging.Level.WARNING);
         if (args.length < 1) throw new IllegalArgumentException("usage: ModmaskKernel <connection-file.json>");
         String json = Files.readString(Path.of(args[0]));
         KernelConnectionProperties props = KernelConnectionProperties.parse(json);
