@@ -245,10 +245,13 @@ public final class Masks {
         final LinkedHashMap<String, INDArray> u = new LinkedHashMap<>();
         final LinkedHashMap<String, INDArray> tmp = new LinkedHashMap<>();
         final LinkedHashMap<String, INDArray> grad = new LinkedHashMap<>();
+        final LinkedHashMap<String, float[]> ds = new LinkedHashMap<>();
         final Random rng = Nd4j.getRandomFactory().getNewRandomInstance(noiseSeed);
+        final boolean fused;
 
         Sampled(List<String> names) {
             this.names = names;
+            boolean ok = true;
             for (String n : names) {
                 INDArray w = model.get(n);
                 orig.put(n, w.dup());          // weight_orig; the model's own buffer receives W ⊙ b
@@ -256,7 +259,10 @@ public final class Masks {
                 u.put(n, w.ulike());
                 tmp.put(n, w.ulike());
                 grad.put(n, w.ulike());
+                ok &= FusedSampler.supports(w, orig.get(n), u.get(n), tmp.get(n), grad.get(n)) && w.length() < Integer.MAX_VALUE;
             }
+            fused = ok;
+            if (fused) for (String n : names) ds.put(n, new float[(int) model.get(n).length()]);
         }
 
         double gradient(Map<String, INDArray> logits, Map<String, INDArray> batch, long step) {
@@ -264,20 +270,28 @@ public final class Masks {
             if (b % k != 0) throw new IllegalArgumentException("K = " + k + " does not divide the batch of " + b);
             int chunk = b / k;
             for (INDArray g : grad.values()) g.assign(0);
-            rng.setSeed(BatchSampler.mix(noiseSeed, step));
+            if (fused) for (String n : names) Transforms.exp(tmp.get(n).assign(logits.get(n)), false);   // a = e^l
+            else rng.setSeed(BatchSampler.mix(noiseSeed, step));
             double loss = 0;
             for (int s = 0; s < k; s++) {
                 int ti = 0;
-                for (String n : names) sample(n, logits.get(n), step, s, ti++);
+                for (String n : names) {
+                    if (fused) sampleFused(n, step, s, ti++);
+                    else sample(n, logits.get(n), step, s, ti++);
+                }
                 Map<String, INDArray> part = new HashMap<>();
                 for (var e : batch.entrySet())
                     part.put(e.getKey(), e.getValue().get(NDArrayIndex.interval(s * chunk, (s + 1) * chunk), NDArrayIndex.all()));
                 Model.Step st = model.step(part, names);
                 loss += st.loss() / k;
                 for (String n : names) {
-                    // dL/dl = dL/dW_eff ⊙ W ⊙ s(1−s); tmp holds s(1−s) of this sample; chunk mean × 1/K = batch mean
+                    // dL/dl = dL/dW_eff ⊙ W ⊙ s(1−s); chunk mean × 1/K = batch mean
                     INDArray g = st.gradients().get(n);
-                    grad.get(n).addi(g.mul(orig.get(n)).muli(tmp.get(n)).muli(1.0 / k));
+                    if (fused) {
+                        if (!FusedSampler.supports(g)) g = g.dup('c');
+                        FusedSampler.accumulate(FusedSampler.view(grad.get(n)), FusedSampler.view(g),
+                                FusedSampler.view(orig.get(n)), ds.get(n), 1.0f / k);
+                    } else grad.get(n).addi(g.mul(orig.get(n)).muli(tmp.get(n)).muli(1.0 / k));
                 }
             }
             double reg = beta / (regBatchSize != null ? regBatchSize : batchSize);
@@ -285,18 +299,27 @@ public final class Masks {
             return loss;
         }
 
-        /** Draws sample {@code s} of tensor {@code n}: binds W ⊙ b and leaves s(1−s) in tmp. */
+        private void sampleFused(String n, long step, int s, int ti) {
+            java.nio.FloatBuffer given = null;
+            if (noise != null) {
+                noise.fill(u.get(n), step, s, ti);
+                given = FusedSampler.view(u.get(n));
+            }
+            FusedSampler.sample(FusedSampler.view(orig.get(n)), FusedSampler.view(tmp.get(n)), FusedSampler.view(eff.get(n)),
+                    ds.get(n), given, noiseSeed, step, s, ti);
+        }
+
+        /** The ND4J path (double precision, views): binds W ⊙ b and leaves s(1−s) in tmp. */
         private void sample(String n, INDArray l, long step, int s, int ti) {
             INDArray uu = u.get(n), t = tmp.get(n);
             if (noise != null) noise.fill(uu, step, s, ti);
             else Nd4j.getExecutioner().exec(new UniformDistribution(uu, 1e-7, 1 - 1e-7), rng);
-            // logistic noise: log u − log(1−u)
             t.assign(uu).rsubi(1);
             Transforms.log(t, false);
             Transforms.log(uu, false);
-            uu.subi(t).addi(l);                                   // z = l + noise
+            uu.subi(t).addi(l);                                   // z = l + log u − log(1−u)
             INDArray keep = uu.gt(0).castTo(uu.dataType());       // hard sample b
-            orig.get(n).mul(keep, eff.get(n));                    // W_eff = W ⊙ b, in the bound buffer
+            orig.get(n).mul(keep, eff.get(n));                    // W_eff = W ⊙ b, in the model's buffer
             Transforms.sigmoid(uu, false);                        // s
             t.assign(uu).rsubi(1).muli(uu);                       // s(1−s)
         }
