@@ -32,7 +32,7 @@ public final class TwoOps {
     /** Only the examples of one operation, named "+" or "×". */
     public static Dataset only(Op o) {
         Dataset d = all();
-        float[] ops = d.column("op").data().asFloat();
+        float[] ops = d.column("op").dup().data().asFloat();
         return d.where(o == Op.ADD ? "+" : "×", i -> ops[i] == o.ordinal());
     }
 }

@@ -207,6 +207,7 @@ public final class Masks {
             for (long t = 0; t < steps; t++) {
                 Map<String, INDArray> batch = data.rows(sampler.batch(t));
                 double loss = s.gradient(logits, batch, t);
+                batch.values().forEach(INDArray::close);    // free native memory now, not at the next GC
                 adam.step(logits, s.grad, Adam.clipFactor(s.grad.values(), clip));
                 running = Double.isNaN(running) ? loss : 0.98 * running + 0.02 * loss;
                 if (t % 20 == 19 || t == steps - 1) {
@@ -293,6 +294,7 @@ public final class Masks {
                                 FusedSampler.view(orig.get(n)), ds.get(n), 1.0f / k);
                     } else grad.get(n).addi(g.mul(orig.get(n)).muli(tmp.get(n)).muli(1.0 / k));
                 }
+                st.free();
             }
             double reg = beta / (regBatchSize != null ? regBatchSize : batchSize);
             for (INDArray g : grad.values()) g.addi(reg);

@@ -28,4 +28,23 @@ public interface Metric {
             return allRight.sumNumber().longValue();
         };
     }
+
+    /**
+     * Like {@link #groupedArgmax} but judging only some of the groups (e.g. one pair of the double-addition
+     * task): a sample counts when every listed group is right.
+     */
+    static Metric someGroups(String labelName, int groups, int classes, int... which) {
+        return (logits, batch) -> {
+            long b = logits.size(0);
+            INDArray p = logits.reshape(b, groups, classes).argMax(2);
+            INDArray t = batch.get(labelName).reshape(b, groups, classes).argMax(2);
+            INDArray right = p.eq(t).castTo(org.nd4j.linalg.api.buffer.DataType.INT32);
+            INDArray all = null;
+            for (int g : which) {
+                INDArray col = right.getColumn(g);
+                all = all == null ? col.dup() : all.muli(col);
+            }
+            return all.sumNumber().longValue();
+        };
+    }
 }

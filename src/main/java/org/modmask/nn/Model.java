@@ -183,6 +183,13 @@ public final class Model {
 
     /** The result of one forward/backward pass. */
     public record Step(double loss, Map<String, INDArray> gradients) {
+        /**
+         * Releases the gradients' native memory at once (ND4J otherwise frees it only when the garbage collector
+         * finds the arrays, and a long loop can pile up gigabytes before that).
+         */
+        public void free() {
+            for (INDArray g : gradients.values()) if (g != null && g.closeable()) g.close();
+        }
     }
 
     private Map<String, INDArray> placeholders(Map<String, INDArray> batch, boolean withLabels) {

@@ -23,6 +23,16 @@ public final class Eval {
         return (double) correct / data.size();
     }
 
+    /** Accuracy as judged by another metric (e.g. one output group only). */
+    public static double accuracy(Model model, Dataset data, org.modmask.nn.Metric metric) {
+        long correct = 0;
+        for (int i = 0; i < data.size(); i += BATCH) {
+            Map<String, INDArray> b = data.slice(i, Math.min(data.size(), i + BATCH));
+            correct += metric.correct(model.logits(b), b);
+        }
+        return (double) correct / data.size();
+    }
+
     /** The loss averaged over all examples. */
     public static double loss(Model model, Dataset data) {
         double sum = 0;

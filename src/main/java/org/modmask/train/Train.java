@@ -156,9 +156,12 @@ public final class Train {
         try (Progress bar = Progress.Factory.start("training " + model.kind(), steps)) {
             for (long t = start; t < steps; t++) {
                 model.reseed(BatchSampler.mix(seed + 1, t));      // dropout masks depend only on (seed, step)
-                Model.Step s = model.step(data.rows(sampler.batch(t)), names);
+                Map<String, INDArray> batch = data.rows(sampler.batch(t));
+                Model.Step s = model.step(batch, names);
                 double f = Adam.clipFactor(s.gradients().values(), clip);
                 adam.step(params, s.gradients(), f);
+                s.free();                                   // native memory back now, not at the next GC
+                batch.values().forEach(INDArray::close);
                 running = Double.isNaN(running) ? s.loss() : 0.98 * running + 0.02 * s.loss();
                 if ((t + 1) % logEvery == 0 || t == steps - 1) {
                     history.longColumn("step").append(t + 1);

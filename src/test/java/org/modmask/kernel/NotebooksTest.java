@@ -53,7 +53,8 @@ class NotebooksTest {
             Files.copy(src, dst);
             cmd.set(i, dst.toString());
         }
-        String out = run(copies, cmd, 40, "JUPYTER_PATH", tmp.resolve("share/jupyter").toString());
+        String out = run(copies, cmd, 40, "JUPYTER_PATH", tmp.resolve("share/jupyter").toString(),
+                "MODMASK_RESULTS", tmp.resolve("results").toString());
         System.out.println(out.lines().filter(l -> l.contains("preset")).reduce("", (a, b) -> a + b + "\n"));
 
         Path html = tmp.resolve("html/00-quickstart.html");

@@ -1,0 +1,195 @@
+package org.modmask.experiment;
+
+import org.modmask.data.Dataset;
+import org.modmask.mask.Masks;
+import org.modmask.mask.WeightMask;
+import org.modmask.nn.Metric;
+import org.modmask.nn.Model;
+import org.modmask.train.Eval;
+import org.modmask.train.Train;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.*;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.LongFunction;
+
+/**
+ * The paper's protocol (spec §1.7) as a reusable runner: for each run, train the base network (or resume its
+ * checkpoint), then the control mask and one mask per sub-function, each from a fresh initialization; evaluate
+ * every mask and its complement (¬, and the "first full mask" variant that keeps the control mask on the I/O
+ * layers) on every validation view. Checkpoints and masks are saved under a directory, so running again only
+ * re-evaluates.
+ * <pre>{@code
+ * Result r = Protocol.of("addmul-fnn", seed -> Mlp.classifier(42, new int[]{800, 800}, 2, 10, seed))
+ *     .train(task.train(), t -> t.steps(20_000))
+ *     .masks(m -> m.steps(10_000))
+ *     .stage("control", task.train()).stage("+", task.train(Op.ADD)).stage("×", task.train(Op.MUL))
+ *     .view("+", task.valid(Op.ADD)).view("×", task.valid(Op.MUL))
+ *     .runs(3).dir(Path.of("results/addmul-fnn")).run();
+ * }</pre>
+ */
+public final class Protocol {
+    /** An evaluation view: a dataset and how to judge it. */
+    public record View(String name, Dataset data, Metric metric) {
+    }
+
+    private final String name;
+    private final LongFunction<Model> factory;
+    private Dataset train;
+    private Consumer<Train> trainConfig = t -> { };
+    private Consumer<Masks> maskConfig = m -> { };
+    private final LinkedHashMap<String, Dataset> stages = new LinkedHashMap<>();
+    private final List<View> views = new ArrayList<>();
+    private List<String> ioLayers = List.of();
+    private BiConsumer<Model, Integer> beforeMasks = (m, r) -> { };
+    private int runs = 1;
+    private long seed = 1;
+    private Path dir;
+
+    private Protocol(String name, LongFunction<Model> factory) {
+        this.name = name;
+        this.factory = factory;
+    }
+
+    /** @param factory builds a fresh model from a seed (one per run) */
+    public static Protocol of(String name, LongFunction<Model> factory) {
+        return new Protocol(name, factory);
+    }
+
+    /** Base training data and settings (defaults: the paper's). */
+    public Protocol train(Dataset data, Consumer<Train> config) {
+        train = data;
+        trainConfig = config;
+        return this;
+    }
+
+    public Protocol masks(Consumer<Masks> config) {
+        maskConfig = config;
+        return this;
+    }
+
+    /** A mask stage; the first is the control mask. */
+    public Protocol stage(String stageName, Dataset data) {
+        if (stages.containsKey(stageName)) throw new IllegalArgumentException("duplicate stage '" + stageName + "'");
+        stages.put(stageName, data);
+        return this;
+    }
+
+    /** A validation view judged by the model's own metric. */
+    public Protocol view(String viewName, Dataset data) {
+        views.add(new View(viewName, data, null));
+        return this;
+    }
+
+    public Protocol view(String viewName, Dataset data, Metric metric) {
+        views.add(new View(viewName, data, metric));
+        return this;
+    }
+
+    /** The input and output layers, for the "first full mask" inverse (spec §2 item 6). */
+    public Protocol ioLayers(String... params) {
+        ioLayers = List.of(params);
+        return this;
+    }
+
+    /** Something to do to the trained network before its masks (e.g. the copy-weight control). */
+    public Protocol beforeMasks(BiConsumer<Model, Integer> action) {
+        beforeMasks = action;
+        return this;
+    }
+
+    public Protocol runs(int n) {
+        if (n <= 0) throw new IllegalArgumentException("runs must be > 0, got " + n);
+        runs = n;
+        return this;
+    }
+
+    /** Seed of run 0; run r uses seed + r for the network's initialization and data order. */
+    public Protocol seed(long s) {
+        seed = s;
+        return this;
+    }
+
+    /** Where checkpoints, masks and tables go (none: nothing is saved). */
+    public Protocol dir(Path d) {
+        dir = d;
+        return this;
+    }
+
+    public Result run() {
+        if (train == null) throw new IllegalStateException("protocol '" + name + "' has no training data: call train(...)");
+        if (stages.isEmpty()) throw new IllegalStateException("protocol '" + name + "' has no mask stage: call stage(...)");
+        Result result = new Result(name, List.copyOf(stages.keySet()), views.stream().map(View::name).toList());
+        for (int r = 0; r < runs; r++) result.add(runOne(r));
+        return result;
+    }
+
+    private Result.Run runOne(int r) {
+        Model model = factory.apply(seed + r);
+        Path runDir = dir == null ? null : dir.resolve("run-" + r);
+        Train t = Train.of(model).seed(seed + r);
+        trainConfig.accept(t);
+        if (runDir != null) t.checkpoint(runDir.resolve("base.ckpt"));
+        Long t0 = System.nanoTime();
+        t.run(train);
+        double trainSeconds = (System.nanoTime() - t0) / 1e9;
+        beforeMasks.accept(model, r);
+        LinkedHashMap<String, WeightMask> masks = new LinkedHashMap<>();
+        for (var st : stages.entrySet()) {
+            Masks m = Masks.of(model);
+            maskConfig.accept(m);
+            masks.put(st.getKey(), loadOrTrain(m, st.getKey(), st.getValue(), runDir));
+        }
+        Result.Run run = new Result.Run(r, model, masks, trainSeconds);
+        WeightMask control = masks.values().iterator().next();
+        evaluate(run, "unmasked", null);
+        for (var e : masks.entrySet()) {
+            evaluate(run, e.getKey(), e.getValue());
+            if (e.getValue() != control) {
+                evaluate(run, "¬" + e.getKey(), e.getValue().not());
+                if (!ioLayers.isEmpty())
+                    evaluate(run, "¬" + e.getKey() + " (I/O full)", e.getValue().not().replace(ioLayers, control));
+            }
+        }
+        return run;
+    }
+
+    private WeightMask loadOrTrain(Masks m, String stage, Dataset data, Path runDir) {
+        Path f = runDir == null ? null : runDir.resolve("mask-" + fileName(stage) + ".mask");
+        try {
+            if (f != null && Files.exists(f)) {
+                WeightMask w = WeightMask.load(f);
+                if (w.params().equals(m.selected())) return w.named(stage);
+            }
+            WeightMask w = m.train(data.named(stage)).named(stage);
+            if (f != null) w.save(f);
+            return w;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void evaluate(Result.Run run, String maskName, WeightMask mask) {
+        for (View v : views) {
+            double acc;
+            if (mask == null) acc = v.metric() == null ? Eval.accuracy(run.model(), v.data()) : Eval.accuracy(run.model(), v.data(), v.metric());
+            else try (var a = mask.apply(run.model())) {
+                acc = v.metric() == null ? Eval.accuracy(run.model(), v.data()) : Eval.accuracy(run.model(), v.data(), v.metric());
+            }
+            run.accuracy().put(maskName + "\u0000" + v.name(), acc);
+        }
+        run.maskOrder().add(maskName);
+    }
+
+    private static String fileName(String stage) {
+        return switch (stage) {
+            case "+" -> "plus";
+            case "×" -> "times";
+            default -> stage.replaceAll("[^A-Za-z0-9_.-]", "_");
+        };
+    }
+}

@@ -1,0 +1,53 @@
+package org.modmask.nn;
+
+import org.nd4j.autodiff.samediff.SDIndex;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The double-addition FNN interface (spec §3.2): one feed-forward network {@code in → hidden… → out} run once
+ * per pair; pass {@code t} sees only pair {@code t}'s inputs (the other pair's are zeroed) and contributes only
+ * output slot {@code t}. Parameters as {@link Mlp} ({@code layers.k.weight}), shared by both passes.
+ */
+public final class PairwiseMlp {
+    private PairwiseMlp() {
+    }
+
+    /**
+     * @param pairs       number of pairs (2)
+     * @param pairInputs  inputs per pair (40); the network sees all {@code pairs·pairInputs}
+     * @param pairGroups  output groups per pair (2 digits), each {@code classes}-way
+     */
+    public static Model of(int pairs, int pairInputs, int[] hidden, int pairGroups, int classes, long seed) {
+        Graph g = new Graph(seed);
+        int in = pairs * pairInputs, out = pairs * pairGroups * classes, slot = pairGroups * classes;
+        SDVariable x = g.input("x", -1, in);
+        SDVariable y = g.input("y", -1, out);
+        int[] widths = new int[hidden.length + 2];
+        widths[0] = in;
+        System.arraycopy(hidden, 0, widths, 1, hidden.length);
+        widths[widths.length - 1] = out;
+        SDVariable[] w = new SDVariable[widths.length - 1], b = new SDVariable[widths.length - 1];
+        for (int l = 0; l < w.length; l++) {
+            w[l] = g.param("layers." + l + ".weight", g.init().torchDefault(widths[l], widths[l + 1], widths[l]));
+            b[l] = g.param("layers." + l + ".bias", g.init().torchDefault(widths[l], widths[l + 1]));
+        }
+        SDVariable[] slots = new SDVariable[pairs];
+        for (int t = 0; t < pairs; t++) {
+            float[] keep = new float[in];
+            for (int i = t * pairInputs; i < (t + 1) * pairInputs; i++) keep[i] = 1;
+            SDVariable h = x.mul(g.sd().constant(Nd4j.create(keep, new long[]{1, in}, 'c').castTo(g.dataType())));
+            for (int l = 0; l < w.length; l++) {
+                h = g.sd().mmul(h, w[l], false, true, false).add(b[l]);
+                if (l < w.length - 1) h = g.sd().nn().relu(h, 0);
+            }
+            slots[t] = h.get(SDIndex.all(), SDIndex.interval(t * slot, (t + 1) * slot));
+        }
+        SDVariable logits = g.sd().concat(1, slots).rename("logits");
+        SDVariable loss = Losses.groupedCrossEntropy(g.sd(), logits, y, pairs * pairGroups, classes);
+        StringBuilder k = new StringBuilder("pairwise MLP " + in);
+        for (int h : hidden) k.append('-').append(h);
+        k.append('-').append(out);
+        return g.build(k.toString(), loss, logits, Metric.groupedArgmax("y", pairs * pairGroups, classes), "y");
+    }
+}

@@ -1,0 +1,63 @@
+package org.modmask.experiment;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.modmask.analysis.HalfMask;
+import org.modmask.data.TwoOps;
+import org.modmask.mask.WeightMask;
+import org.modmask.nn.Mlp;
+import org.modmask.train.Progress;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** A smoke run of the protocol runner at tiny size, its saved results, and the inverse/half-mask logic. */
+class ProtocolTest {
+    @BeforeAll
+    static void quiet() {
+        Progress.Factory.quiet(true);
+    }
+
+    @Test
+    void runsStagesEvaluatesComplementsAndReusesSavedResults(@TempDir Path dir) {
+        Protocol p = Protocol.of("two ops", seed -> Mlp.classifier(22, new int[]{32}, 10, seed))
+                .train(TwoOps.all(), t -> t.steps(100))
+                .masks(m -> m.steps(20))
+                .stage("control", TwoOps.all()).stage("+", TwoOps.only(TwoOps.Op.ADD)).stage("×", TwoOps.only(TwoOps.Op.MUL))
+                .view("+", TwoOps.only(TwoOps.Op.ADD)).view("×", TwoOps.only(TwoOps.Op.MUL))
+                .ioLayers("layers.0.weight", "layers.1.weight")
+                .runs(2).dir(dir);
+        Result r = p.run();
+        assertEquals(2, r.runs().size());
+        assertEquals(List.of("unmasked", "control", "+", "¬+", "¬+ (I/O full)", "×", "¬×", "¬× (I/O full)"),
+                r.accuracy().stringColumn("mask").asList());
+        assertTrue(Files.exists(dir.resolve("run-1/base.ckpt")) && Files.exists(dir.resolve("run-0/mask-plus.mask")));
+        assertEquals(2, r.iou("+", "×").rowCount());
+        assertEquals(6, r.convergence().rowCount());
+        // the complement keeps exactly what the mask removes
+        WeightMask plus = r.mask("+", 0);
+        assertEquals(plus.size() - plus.keptCount(), plus.not().keptCount());
+        // the I/O variant takes the control mask's input and output layers
+        WeightMask io = plus.not().replace(List.of("layers.0.weight", "layers.1.weight"), r.mask("control", 0));
+        assertEquals(r.mask("control", 0).keptCount(), io.keptCount());
+
+        // a second run finds the checkpoints and masks and re-evaluates only
+        Result again = p.run();
+        assertEquals(r.accuracy().doubleColumn("+").asList(), again.accuracy().doubleColumn("+").asList());
+        for (String n : plus.params()) assertEquals(plus.logits(n), again.mask("+", 0).logits(n));
+    }
+
+    @Test
+    void halfMaskSplitsTheSortedTensorsIntoEarlyAndLate() {
+        var m = Mlp.classifier(22, new int[]{8, 8}, 10, 1);
+        WeightMask all = WeightMask.constant("control", m, List.of("layers.0.weight", "layers.1.weight", "layers.2.weight"), 1);
+        var t = HalfMask.table(m, all, TwoOps.all());
+        assertEquals("layers.0.weight, layers.1.weight", t.stringColumn("params").get(1));
+        assertEquals("layers.2.weight", t.stringColumn("params").get(2));
+        assertEquals(0.0, t.doubleColumn("drop %").get(1), 1e-9, "a keep-everything mask drops nothing");
+    }
+}
