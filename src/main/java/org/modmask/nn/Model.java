@@ -42,6 +42,30 @@ public final class Model {
         this.metric = metric;
     }
 
+    /**
+     * Wraps a SameDiff graph built elsewhere (not with {@link Graph}) so that it can be trained and masked:
+     * its trainable variables become the named parameters and its placeholders the inputs a batch provides.
+     *
+     * @param lossName   a scalar mean loss over the batch
+     * @param logitsName the output the metric reads
+     * @param labels     the placeholders that are labels (not needed for a prediction)
+     */
+    public static Model of(String kind, SameDiff sd, String lossName, String logitsName, Metric metric, String... labels) {
+        if (!sd.hasVariable(lossName)) throw new IllegalArgumentException("the graph has no variable '" + lossName + "' (the loss)");
+        if (!sd.hasVariable(logitsName)) throw new IllegalArgumentException("the graph has no variable '" + logitsName + "' (the output)");
+        LinkedHashMap<String, Param> params = new LinkedHashMap<>();
+        List<String> inputs = new ArrayList<>();
+        for (var v : sd.variables()) {
+            if (v.getVariableType() == org.nd4j.autodiff.samediff.VariableType.VARIABLE) params.put(v.name(), new Param(v.name(), v.getArr().shape()));
+            if (v.getVariableType() == org.nd4j.autodiff.samediff.VariableType.PLACEHOLDER) inputs.add(v.name());
+        }
+        if (params.isEmpty()) throw new IllegalArgumentException("the graph has no trainable variable to train or mask");
+        for (String l : labels)
+            if (!inputs.contains(l)) throw new IllegalArgumentException("label '" + l + "' is not a placeholder of the graph; placeholders: " + inputs);
+        sd.setLossVariables(lossName);
+        return new Model(kind, sd, params, inputs, List.of(labels), lossName, logitsName, metric, Map.of(), 1);
+    }
+
     /** A short description such as {@code MLP 42-400-400-200-20}. */
     public String kind() {
         return kind;

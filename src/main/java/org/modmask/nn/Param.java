@@ -11,9 +11,9 @@ public record Param(String name, long[] shape, long count) {
         this(name, shape.clone(), Arrays.stream(shape).reduce(1, (a, b) -> a * b));
     }
 
-    /** True for a bias vector (by name), the parameters the paper's masks usually leave alone. */
+    /** True for a bias (its name contains "bias"), the parameters the paper's masks usually leave alone. */
     public boolean isBias() {
-        return name.endsWith("bias") || name.contains(".bias");
+        return name.contains("bias");   // the reference filters by name, as here
     }
 
     @Override
