@@ -27,6 +27,7 @@ public final class Model {
     private final LinkedHashMap<String, AuxInput> aux;
     private final SplittableRandom rng;
     private boolean training = false;
+    private boolean gradientsBuilt = false;
 
     Model(String kind, SameDiff sd, LinkedHashMap<String, Param> params, List<String> inputs, List<String> labels,
           String lossName, String logitsName, Metric metric, Map<String, AuxInput> aux, long seed) {
@@ -198,7 +199,13 @@ public final class Model {
     /** Loss, logits and the gradient of the loss with respect to the named parameters, in one pass. */
     public Step step(Map<String, INDArray> batch, Collection<String> paramNames) {
         for (String n : paramNames) param(n);
-        OutAndGrad og = Quiet.stdout(() -> sd.calculateGradientsAndOutputs(placeholders(batch, true), List.of(lossName), paramNames));
+        Map<String, INDArray> ph = placeholders(batch, true);
+        OutAndGrad og;
+        if (gradientsBuilt) og = sd.calculateGradientsAndOutputs(ph, List.of(lossName), paramNames);
+        else {   // only the first call builds the gradient graph, which SameDiff announces on stdout
+            og = Quiet.stdout(() -> sd.calculateGradientsAndOutputs(ph, List.of(lossName), paramNames));
+            gradientsBuilt = true;
+        }
         double loss = og.getOutputs().get(lossName).getDouble(0);
         if (!Double.isFinite(loss))
             throw new ArithmeticException("the loss of " + kind + " is " + loss + " (expected a finite number)");
