@@ -185,11 +185,13 @@ public final class Protocol {
         run.maskOrder().add(maskName);
     }
 
+    /** A file-name-safe form of a stage name: other characters become their code point ("+" → "u2b"). */
     private static String fileName(String stage) {
-        return switch (stage) {
-            case "+" -> "plus";
-            case "×" -> "times";
-            default -> stage.replaceAll("[^A-Za-z0-9_.-]", "_");
-        };
+        StringBuilder b = new StringBuilder();
+        stage.codePoints().forEach(c -> {
+            if (c < 128 && (Character.isLetterOrDigit(c) || c == '_' || c == '-' || c == '.')) b.appendCodePoint(c);
+            else b.append('u').append(Integer.toHexString(c));
+        });
+        return b.toString();
     }
 }

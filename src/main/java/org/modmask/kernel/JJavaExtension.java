@@ -18,10 +18,10 @@ public final class JJavaExtension implements Extension {
         Renderer r = kernel.getRenderer();
         r.createRegistration(Table.class).preferring(MIMEType.TEXT_HTML).supporting(MIMEType.TEXT_PLAIN)
                 .register((t, ctx) -> {
-                    ctx.renderIfRequested(MIMEType.TEXT_HTML, () -> Html.table(t, 40));
-                    ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> t.print(40));
+                    ctx.renderIfRequested(MIMEType.TEXT_HTML, () -> Html.table(t, Html.MAX_ROWS));
+                    ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> Html.tableText(t));
                 });
-        r.createRegistration(Chart.class).preferring(MIMEType.TEXT_HTML).supporting(MIMEType.IMAGE_PNG, MIMEType.TEXT_PLAIN)
+        r.createRegistration(Chart.class).preferring(MIMEType.TEXT_HTML, MIMEType.IMAGE_PNG).supporting(MIMEType.TEXT_PLAIN)
                 .register((c, ctx) -> {
                     ctx.renderIfRequested(MIMEType.TEXT_HTML, c::html);
                     ctx.renderIfRequested(MIMEType.IMAGE_PNG, c::pngBase64);

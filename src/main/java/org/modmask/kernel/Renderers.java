@@ -12,18 +12,16 @@ import tech.tablesaw.api.Table;
  * {@link #registerWithRunningKernel()} under IJava/JJava.
  */
 public final class Renderers {
-    private static final int MAX_ROWS = 40;
-
     private Renderers() {
     }
 
     public static void register(Renderer r) {
         r.createRegistration(Table.class).preferring(MIMEType.TEXT_HTML).supporting(MIMEType.TEXT_PLAIN)
                 .register((t, ctx) -> {
-                    ctx.renderIfRequested(MIMEType.TEXT_HTML, () -> Html.table(t, MAX_ROWS));
-                    ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> t.printAll().length() > 20_000 ? t.print(MAX_ROWS) : t.printAll());
+                    ctx.renderIfRequested(MIMEType.TEXT_HTML, () -> Html.table(t, Html.MAX_ROWS));
+                    ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> Html.tableText(t));
                 });
-        r.createRegistration(Chart.class).preferring(MIMEType.TEXT_HTML).supporting(MIMEType.IMAGE_PNG, MIMEType.TEXT_PLAIN)
+        r.createRegistration(Chart.class).preferring(MIMEType.TEXT_HTML, MIMEType.IMAGE_PNG).supporting(MIMEType.TEXT_PLAIN)
                 .register((c, ctx) -> {
                     ctx.renderIfRequested(MIMEType.TEXT_HTML, c::html);
                     ctx.renderIfRequested(MIMEType.IMAGE_PNG, c::pngBase64);

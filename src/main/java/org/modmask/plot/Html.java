@@ -5,6 +5,14 @@ import tech.tablesaw.columns.Column;
 
 /** A piece of HTML with a plain-text fallback; notebooks render it as HTML. */
 public record Html(String html, String text) {
+    /** Rows a notebook shows of a long table (head and tail, with a count of the rest). */
+    public static final int MAX_ROWS = 40;
+
+    /** The plain-text form of a table for a notebook: all of it when short, else the first rows. */
+    public static String tableText(Table t) {
+        return t.rowCount() <= MAX_ROWS ? t.printAll() : t.print(MAX_ROWS);
+    }
+
     public static String escape(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;").replace("\"", "&quot;");
     }

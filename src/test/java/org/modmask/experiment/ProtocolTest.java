@@ -35,7 +35,7 @@ class ProtocolTest {
         assertEquals(2, r.runs().size());
         assertEquals(List.of("unmasked", "control", "+", "¬+", "¬+ (I/O full)", "×", "¬×", "¬× (I/O full)"),
                 r.accuracy().stringColumn("mask").asList());
-        assertTrue(Files.exists(dir.resolve("run-1/base.ckpt")) && Files.exists(dir.resolve("run-0/mask-plus.mask")));
+        assertTrue(Files.exists(dir.resolve("run-1/base.ckpt")) && Files.exists(dir.resolve("run-0/mask-u2b.mask")));
         assertEquals(2, r.iou("+", "×").rowCount());
         assertEquals(6, r.convergence().rowCount());
         // the complement keeps exactly what the mask removes

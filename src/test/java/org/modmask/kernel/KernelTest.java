@@ -40,6 +40,9 @@ class KernelTest {
         assertTrue(String.valueOf(d.getData(io.github.spencerpark.jupyter.kernel.display.mime.MIMEType.TEXT_HTML)).contains("<table"),
                 "a Table renders as HTML");
         assertTrue(k.eval("Mlp.classifier(4, new int[]{3}, 2, 1)") != null, "modmask classes are imported at start-up");
+        var chart = k.eval("Plot.bars(Table.create(\"t\", StringColumn.create(\"x\", new String[]{\"a\"}), DoubleColumn.create(\"y\", new double[]{1})), \"x\", \"y\")");
+        assertNotNull(chart.getData(io.github.spencerpark.jupyter.kernel.display.mime.MIMEType.IMAGE_PNG), "a chart carries a PNG for viewers without JavaScript");
+        assertNotNull(chart.getData(io.github.spencerpark.jupyter.kernel.display.mime.MIMEType.TEXT_HTML));
     }
 
     @Test
