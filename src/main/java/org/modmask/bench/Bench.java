@@ -2,56 +2,157 @@ package org.modmask.bench;
 
 import org.modmask.data.Dataset;
 import org.modmask.mask.Masks;
+import org.modmask.nn.LstmClassifier;
 import org.modmask.nn.Mlp;
 import org.modmask.nn.Model;
 import org.modmask.nn.SimpleCnn;
+import org.modmask.nn.Transformer;
 import org.modmask.train.Progress;
 import org.modmask.train.Train;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
- * Steps per second of plain training and of mask training, with peak resident memory, for the FNN
- * (4 × 2000 hidden, batch 128) and the simple CNN (batch 128). {@code bench/run [CASE] [--steps N]}.
+ * One benchmark case of {@code bench/run}, timed step by step: {@code Bench CASE --steps N --warmup W}.
+ * Cases: {@code fnn-plain}, {@code fnn-mask} (4 × 2000 hidden), {@code cnn-plain}, {@code cnn-mask} (the simple
+ * CNN), {@code lstm-plain}, {@code lstm-mask} (2 × 256 on the double-addition input, 6 steps),
+ * {@code transformer-plain}, {@code transformer-mask} (d = 100 on SCAN-length sequences), {@code matmul}
+ * (float32 1024² products). Batch 128, K = 4, the paper's defaults otherwise; random data of the real shapes.
+ * Prints one JSON line; {@code bench/pytorch/bench.py} prints the same for the PyTorch reference.
  */
 public final class Bench {
+    static final int BATCH = 128;
+
     private Bench() {
     }
 
     public static void main(String[] args) throws Exception {
-        Progress.Factory.quiet(true);
         List<String> a = Arrays.asList(args);
-        int steps = a.contains("--steps") ? Integer.parseInt(a.get(a.indexOf("--steps") + 1)) : 20;
-        String only = a.isEmpty() || a.get(0).startsWith("--") ? null : a.get(0);
-        System.out.printf("%-10s %-6s %10s %10s %12s%n", "case", "kind", "steps/s", "ms/step", "peak RSS MB");
-        for (String c : List.of("fnn", "cnn")) {
-            if (only != null && !only.equals(c)) continue;
-            Model m = c.equals("fnn") ? Mlp.classifier(42, new int[]{2000, 2000, 2000, 2000}, 2, 10, 1)
-                    : SimpleCnn.classifier(3, 32, 32, 10, false, 1);
-            Dataset d = c.equals("fnn") ? random(1024, 42, 20) : random(1024, 3 * 32 * 32, 10);
-            run(c, "plain", steps, () -> Train.of(m).steps(steps).run(d), () -> Train.of(m).steps(2).run(d));
-            run(c, "mask", steps, () -> Masks.of(m).steps(steps).train(d), () -> Masks.of(m).steps(2).train(d));
+        if (a.isEmpty()) throw new IllegalArgumentException("usage: Bench CASE [--steps N] [--warmup W]");
+        String name = a.get(0);
+        int steps = intArg(a, "--steps", 20), warmup = intArg(a, "--warmup", 3);
+        if (name.equals("matmul")) {
+            System.out.println(json(name, "gflops", matmul(), peakRssMb()));
+            return;
+        }
+        String model = name.substring(0, name.indexOf('-'));
+        boolean mask = name.endsWith("-mask");
+        if (!mask && !name.endsWith("-plain")) throw new IllegalArgumentException("unknown case " + name);
+        Model m = model(model);
+        Dataset d = data(model);
+        Progress.Factory.quiet(true);
+        run(m, d, mask, warmup);
+        Recorder rec = new Recorder();
+        Progress.Factory.quiet(false);
+        Progress.Factory.set((title, total) -> rec.start());
+        run(m, d, mask, steps);
+        System.out.println(json(name, "step_s", rec.seconds(), peakRssMb()));
+    }
+
+    private static void run(Model m, Dataset d, boolean mask, int steps) {
+        if (steps == 0) return;
+        if (mask) Masks.of(m).steps(steps).train(d);
+        else Train.of(m).steps(steps).run(d);
+    }
+
+    static Model model(String kind) {
+        return switch (kind) {
+            case "fnn" -> Mlp.classifier(42, new int[]{2000, 2000, 2000, 2000}, 2, 10, 1);
+            case "cnn" -> SimpleCnn.classifier(3, 32, 32, 10, false, 1);
+            case "lstm" -> LstmClassifier.of(80, 256, 2, 6, 4, 10, 1);
+            case "transformer" -> Transformer.of(Transformer.Config.scan(15, 9).withDropout(0), 1);
+            default -> throw new IllegalArgumentException("unknown model " + kind + " (fnn, cnn, lstm, transformer)");
+        };
+    }
+
+    /** 1024 random rows of the model's input shapes (one-hot digits where the task has them). */
+    static Dataset data(String kind) {
+        int n = 1024;
+        Nd4j.getRandom().setSeed(42);
+        return switch (kind) {
+            case "fnn" -> Dataset.of("random", "x", Nd4j.rand(DataType.FLOAT, n, 42), "y", oneHots(n, 2));
+            case "cnn" -> Dataset.of("random", "x", Nd4j.rand(DataType.FLOAT, n, 3 * 32 * 32), "y", oneHots(n, 1));
+            case "lstm" -> Dataset.of("random", "x", oneHots(n, 8), "y", oneHots(n, 4));
+            case "transformer" -> Dataset.of("random", "src", ids(n, 10, 15), "src_mask", Nd4j.ones(DataType.FLOAT, n, 10),
+                    "tgt_in", ids(n, 49, 9), "tgt_out", ids(n, 49, 9), "tgt_mask", Nd4j.ones(DataType.FLOAT, n, 49));
+            default -> throw new IllegalArgumentException(kind);
+        };
+    }
+
+    private static INDArray oneHots(int n, int groups) {
+        INDArray y = Nd4j.zeros(DataType.FLOAT, n, groups * 10L);
+        java.util.Random r = new java.util.Random(7);
+        for (int i = 0; i < n; i++)
+            for (int g = 0; g < groups; g++) y.putScalar(i, g * 10L + r.nextInt(10), 1);
+        return y;
+    }
+
+    private static INDArray ids(int n, int len, int vocab) {
+        INDArray x = Nd4j.zeros(DataType.FLOAT, n, len);
+        java.util.Random r = new java.util.Random(11);
+        for (int i = 0; i < n; i++)
+            for (int t = 0; t < len; t++) x.putScalar(i, t, r.nextInt(vocab));
+        return x;
+    }
+
+    /** GFLOP/s of 30 float32 1024 × 1024 products, one figure each. */
+    static List<Double> matmul() {
+        INDArray x = Nd4j.rand(DataType.FLOAT, 1024, 1024), y = Nd4j.rand(DataType.FLOAT, 1024, 1024);
+        INDArray z = Nd4j.create(DataType.FLOAT, 1024, 1024);
+        for (int i = 0; i < 5; i++) x.mmuli(y, z);
+        List<Double> out = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            long t0 = System.nanoTime();
+            x.mmuli(y, z);
+            out.add(2.0 * Math.pow(1024, 3) / (System.nanoTime() - t0));
+        }
+        return out;
+    }
+
+    /** Records the time of every step through the progress hook the training loops already call. */
+    private static final class Recorder implements Progress {
+        final List<Double> seconds = new ArrayList<>();
+        long last;
+
+        Recorder start() {
+            last = System.nanoTime();
+            return this;
+        }
+
+        @Override
+        public void update(long step, Map<String, Double> figures) {
+            long now = System.nanoTime();
+            seconds.add((now - last) / 1e9);
+            last = now;
+        }
+
+        @Override
+        public void close() {
+        }
+
+        List<Double> seconds() {
+            return seconds;
         }
     }
 
-    private static void run(String c, String kind, int steps, Runnable body, Runnable warmup) throws Exception {
-        warmup.run();
-        long t0 = System.nanoTime();
-        body.run();
-        double s = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("%-10s %-6s %10.2f %10.1f %12d%n", c, kind, steps / s, 1000 * s / steps, peakRssMb());
+    private static String json(String name, String key, List<Double> values, long rss) {
+        String v = values.stream().map(x -> String.format(Locale.ROOT, "%.6g", x)).collect(Collectors.joining(", "));
+        return String.format(Locale.ROOT, "{\"impl\": \"modmask\", \"case\": \"%s\", \"%s\": [%s], \"rss_mb\": %d}", name, key, v, rss);
     }
 
-    private static Dataset random(int n, int in, int classes) {
-        var x = Nd4j.rand(DataType.FLOAT, n, in);
-        var y = Nd4j.zeros(DataType.FLOAT, n, classes);
-        for (int i = 0; i < n; i++) y.putScalar(i, i % classes, 1);
-        return Dataset.of("random", "x", x, "y", y);
+    private static int intArg(List<String> a, String flag, int dflt) {
+        int i = a.indexOf(flag);
+        return i < 0 ? dflt : Integer.parseInt(a.get(i + 1));
     }
 
     static long peakRssMb() throws Exception {
