@@ -159,7 +159,9 @@ public final class Protocol {
     }
 
     private WeightMask loadOrTrain(Masks m, String stage, Dataset data, Path runDir) {
-        Path f = runDir == null ? null : runDir.resolve("mask-" + fileName(stage) + ".mask");
+        // keyed by the mask settings too: after a change of steps or β the mask is trained again, not reloaded
+        String key = Integer.toHexString(m.settings().hashCode());
+        Path f = runDir == null ? null : runDir.resolve("mask-" + fileName(stage) + "-" + key + ".mask");
         try {
             if (f != null && Files.exists(f)) {
                 WeightMask w = WeightMask.load(f);

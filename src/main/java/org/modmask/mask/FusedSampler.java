@@ -3,6 +3,7 @@ package org.modmask.mask;
 import org.modmask.data.BatchSampler;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -22,8 +23,12 @@ final class FusedSampler {
     private FusedSampler() {
     }
 
-    /** True when the fast path applies: float, contiguous, row-major, unshared buffers. */
+    /** On a GPU backend the arrays live in device memory; the Java pass would read stale host copies. */
+    private static final boolean CPU = Nd4j.getBackend().getClass().getName().contains(".cpu.");
+
+    /** True when the fast path applies: CPU backend, float, contiguous, row-major, unshared buffers. */
     static boolean supports(INDArray... arrays) {
+        if (!CPU) return false;
         for (INDArray a : arrays)
             if (a.dataType() != DataType.FLOAT || a.isView() || a.ordering() != 'c' || a.offset() != 0) return false;
         return true;

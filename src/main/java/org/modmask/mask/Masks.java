@@ -177,6 +177,15 @@ public final class Masks {
         return k;
     }
 
+    /**
+     * Every setting that changes a trained mask, as one line (β, lr, steps, K, initial logit, batch sizes, clip,
+     * seeds, selection); {@code Protocol} keys its saved masks by it, so a changed setting never reloads a stale mask.
+     */
+    public String settings() {
+        return String.format(java.util.Locale.ROOT, "beta=%s lr=%s steps=%d K=%d init=%s batch=%d reg=%s clip=%s seed=%d noise=%d params=%s",
+                beta, lr, steps, k, init, batchSize, regBatchSize, clip, seed, noiseSeed, selected()) + (noise != null ? " custom-noise" : "");
+    }
+
     /** The names of the parameters these masks cover. */
     public List<String> selected() {
         List<String> names = new ArrayList<>();

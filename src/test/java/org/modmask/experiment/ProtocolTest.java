@@ -35,7 +35,7 @@ class ProtocolTest {
         assertEquals(2, r.runs().size());
         assertEquals(List.of("unmasked", "control", "+", "¬+", "¬+ (I/O full)", "×", "¬×", "¬× (I/O full)"),
                 r.accuracy().stringColumn("mask").asList());
-        assertTrue(Files.exists(dir.resolve("run-1/base.ckpt")) && Files.exists(dir.resolve("run-0/mask-u2b.mask")));
+        assertTrue(Files.exists(dir.resolve("run-1/base.ckpt")) && hasFile(dir.resolve("run-0"), "mask-u2b-"));
         assertEquals(2, r.iou("+", "×").rowCount());
         assertEquals(6, r.convergence().rowCount());
         // the complement keeps exactly what the mask removes
@@ -49,6 +49,23 @@ class ProtocolTest {
         Result again = p.run();
         assertEquals(r.accuracy().doubleColumn("+").asList(), again.accuracy().doubleColumn("+").asList());
         for (String n : plus.params()) assertEquals(plus.logits(n), again.mask("+", 0).logits(n));
+
+        // changed mask settings: the saved masks do not match and are trained anew beside the old ones
+        Result longer = p.masks(m -> m.steps(25)).runs(1).run();
+        assertEquals(2, countFiles(dir.resolve("run-0"), "mask-u2b-"));
+        assertNotEquals(plus.logits("layers.0.weight"), longer.mask("+", 0).logits("layers.0.weight"));
+    }
+
+    private static boolean hasFile(Path dir, String prefix) {
+        return countFiles(dir, prefix) > 0;
+    }
+
+    private static long countFiles(Path dir, String prefix) {
+        try (var s = Files.list(dir)) {
+            return s.filter(f -> f.getFileName().toString().startsWith(prefix)).count();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
