@@ -119,6 +119,26 @@ public final class Result {
         return t;
     }
 
+    /** Accuracy (%) of one mask ("unmasked", a stage, "¬" + stage, ...) on one view: mean and std over runs. */
+    public double[] accuracy(String mask, String view) {
+        return meanStd(runs.stream().mapToDouble(r -> 100 * r.accuracy(mask, view)).toArray());
+    }
+
+    /** Share of weights (%) a stage's mask keeps: mean and std over runs. */
+    public double[] kept(String stage) {
+        return meanStd(runs.stream().mapToDouble(r -> 100 * mask(stage, r.index()).density()).toArray());
+    }
+
+    /** Share of undecided logits (%) of a stage's mask: mean and std over runs. */
+    public double[] undecided(String stage) {
+        return meanStd(runs.stream().mapToDouble(r -> 100 * mask(stage, r.index()).undecided()).toArray());
+    }
+
+    /** Mean and std, rounded to 0.01 for tables. */
+    private static double[] meanStd(double[] xs) {
+        return new double[]{round(mean(xs)), round(std(xs))};
+    }
+
     /** Total shared % between two stages (spec §2 item 5), mean and std over runs. */
     public double[] totalShared(String a, String b) {
         double[] xs = runs.stream().mapToDouble(r -> 100 * Compare.totalShared(mask(a, r.index()), mask(b, r.index()))).toArray();

@@ -38,6 +38,10 @@ class ProtocolTest {
         assertTrue(Files.exists(dir.resolve("run-1/base.ckpt")) && hasFile(dir.resolve("run-0"), "mask-u2b-"));
         assertEquals(2, r.iou("+", "×").rowCount());
         assertEquals(6, r.convergence().rowCount());
+        // the one-number summaries agree with the tables
+        assertEquals(r.accuracy().doubleColumn("×").get(2), r.accuracy("+", "×")[0], 1e-9);
+        var kept = r.convergence().doubleColumn("kept %");
+        assertEquals((kept.get(1) + kept.get(4)) / 2, r.kept("+")[0], 0.011);
         // the complement keeps exactly what the mask removes
         WeightMask plus = r.mask("+", 0);
         assertEquals(plus.size() - plus.keptCount(), plus.not().keptCount());
