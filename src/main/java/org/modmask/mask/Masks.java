@@ -4,6 +4,7 @@ import org.modmask.data.BatchSampler;
 import org.modmask.data.Dataset;
 import org.modmask.nn.Model;
 import org.modmask.nn.Param;
+import org.modmask.nn.Replicas;
 import org.modmask.train.Adam;
 import org.modmask.train.Progress;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -47,6 +48,7 @@ public final class Masks {
     private long seed = 1234;
     private long noiseSeed = 42;
     private NoiseSource noise;
+    private boolean replicate = true;
 
     /** Supplies the uniforms {@code u ∈ (0,1)} of the logistic noise (for tests; default: seeded native RNG). */
     @FunctionalInterface
@@ -160,6 +162,15 @@ public final class Masks {
         return this;
     }
 
+    /**
+     * Whether the K samples of a step run as K copies of the model in one SameDiff call (default, for models
+     * built with {@link org.modmask.nn.Graph#make}) or as K calls on the model; the results are the same.
+     */
+    public Masks replicate(boolean on) {
+        replicate = on;
+        return this;
+    }
+
     public Masks noise(NoiseSource n) {
         noise = n;
         return this;
@@ -258,6 +269,11 @@ public final class Masks {
         final LinkedHashMap<String, float[]> ds = new LinkedHashMap<>();
         final Random rng = Nd4j.getRandomFactory().getNewRandomInstance(noiseSeed);
         final boolean fused;
+        /** K copies of the model in one graph (one call per step), or null: K calls on the model itself. */
+        final Replicas replicas;
+        /** Per copy: the copy's weight buffers and its s(1−s). */
+        final List<Map<String, INDArray>> effR = new ArrayList<>();
+        final List<Map<String, float[]>> dsR = new ArrayList<>();
 
         Sampled(List<String> names) {
             this.names = names;
@@ -272,7 +288,20 @@ public final class Masks {
                 ok &= FusedSampler.supports(w, orig.get(n), u.get(n), tmp.get(n), grad.get(n)) && w.length() < Integer.MAX_VALUE;
             }
             fused = ok;
-            if (fused) for (String n : names) ds.put(n, new float[(int) model.get(n).length()]);
+            replicas = fused && k > 1 && replicate ? model.replicas(k) : null;
+            if (replicas != null) {
+                replicas.copyParameters();        // frozen weights and the unmasked parameters, in every copy
+                for (int r = 0; r < k; r++) {
+                    Map<String, INDArray> e = new LinkedHashMap<>();
+                    Map<String, float[]> d = new LinkedHashMap<>();
+                    for (String n : names) {
+                        e.put(n, replicas.get(r, n));
+                        d.put(n, new float[(int) model.get(n).length()]);
+                    }
+                    effR.add(e);
+                    dsR.add(d);
+                }
+            } else if (fused) for (String n : names) ds.put(n, new float[(int) model.get(n).length()]);
         }
 
         double gradient(Map<String, INDArray> logits, Map<String, INDArray> batch, long step) {
@@ -282,6 +311,7 @@ public final class Masks {
             for (INDArray g : grad.values()) g.assign(0);
             if (fused) for (String n : names) Transforms.exp(tmp.get(n).assign(logits.get(n)), false);   // a = e^l
             else rng.setSeed(BatchSampler.mix(noiseSeed, step));
+            if (replicas != null) return replicaGradient(batch, step, chunk);
             double loss = 0;
             for (int s = 0; s < k; s++) {
                 int ti = 0;
@@ -308,6 +338,39 @@ public final class Masks {
             double reg = beta / (regBatchSize != null ? regBatchSize : batchSize);
             for (INDArray g : grad.values()) g.addi(reg);
             return loss;
+        }
+
+        /** All K samples in one call on the K copies; the same draws and the same gradient as K calls. */
+        private double replicaGradient(Map<String, INDArray> batch, long step, int chunk) {
+            List<Map<String, INDArray>> parts = new ArrayList<>();
+            for (int s = 0; s < k; s++) {
+                int ti = 0;
+                for (String n : names) {
+                    java.nio.FloatBuffer given = null;
+                    if (noise != null) {
+                        noise.fill(u.get(n), step, s, ti);
+                        given = FusedSampler.view(u.get(n));
+                    }
+                    FusedSampler.sample(FusedSampler.view(orig.get(n)), FusedSampler.view(tmp.get(n)),
+                            FusedSampler.view(effR.get(s).get(n)), dsR.get(s).get(n), given, noiseSeed, step, s, ti++);
+                }
+                Map<String, INDArray> part = new HashMap<>();
+                for (var e : batch.entrySet())
+                    part.put(e.getKey(), e.getValue().get(NDArrayIndex.interval(s * chunk, (s + 1) * chunk), NDArrayIndex.all()));
+                parts.add(part);
+            }
+            Replicas.Step st = replicas.step(parts, names);
+            for (int s = 0; s < k; s++)
+                for (String n : names) {
+                    INDArray g = st.gradients().get(s).get(n);     // already (1/K)·∂L_s/∂W_s
+                    if (!FusedSampler.supports(g)) g = g.dup('c');
+                    FusedSampler.accumulate(FusedSampler.view(grad.get(n)), FusedSampler.view(g),
+                            FusedSampler.view(orig.get(n)), dsR.get(s).get(n), 1.0f);
+                }
+            st.free();
+            double reg = beta / (regBatchSize != null ? regBatchSize : batchSize);
+            for (INDArray g : grad.values()) g.addi(reg);
+            return st.loss();
         }
 
         private void sampleFused(String n, long step, int s, int ti) {

@@ -21,6 +21,8 @@ public final class Graph {
     private final Init init;
     private final DataType dataType;
     private final long seed;
+    /** Appended to every variable name while a replica is built (see {@link Replicas}); empty otherwise. */
+    String suffix = "";
 
     public Graph(long seed) {
         this(seed, DataType.FLOAT);
@@ -45,8 +47,25 @@ public final class Graph {
         return init;
     }
 
+    /**
+     * A model built by {@code recipe} on a new graph; the model keeps the recipe so that {@link Replicas} can
+     * build K copies of it in one graph (one SameDiff call per mask step instead of K).
+     */
+    public static Model make(long seed, java.util.function.Function<Graph, Model> recipe) {
+        Graph g = new Graph(seed);
+        Model m = recipe.apply(g);
+        m.recipe = recipe;
+        return m;
+    }
+
+    /** Gives an output variable its stable name ("logits", "loss"); replicas get a suffix. */
+    public SDVariable named(SDVariable v, String name) {
+        return v.rename(name + suffix);
+    }
+
     /** Registers a trainable parameter under a stable name. */
     public SDVariable param(String name, INDArray value) {
+        name = name + suffix;
         if (params.containsKey(name)) throw new IllegalArgumentException("duplicate parameter name '" + name + "'");
         params.put(name, new Param(name, value.shape()));
         return sd.var(name, value.castTo(dataType));
@@ -54,6 +73,7 @@ public final class Graph {
 
     /** An input the model makes for itself from each batch (see {@link AuxInput}). */
     public SDVariable aux(String name, AuxInput make, long... shape) {
+        name = name + suffix;
         if (aux.containsKey(name)) throw new IllegalArgumentException("duplicate model input '" + name + "'");
         aux.put(name, make);
         return sd.placeHolder(name, dataType, shape.length == 0 ? null : shape);
@@ -99,8 +119,8 @@ public final class Graph {
 
     /** A float input the batch must provide; -1 marks the batch dimension. */
     public SDVariable input(String name, long... shape) {
-        inputs.add(name);
-        return sd.placeHolder(name, dataType, shape);
+        inputs.add(name + suffix);
+        return sd.placeHolder(name + suffix, dataType, shape);
     }
 
     /**

@@ -41,6 +41,6 @@ public final class Losses {
         SDVariable y = oneHot.reshape(-1, groups, classes);
         SDVariable logp = logSoftmax(sd, l, 2);
         SDVariable perGroup = logp.mul(y).sum(2).neg();          // [B, groups]
-        return perGroup.mean().rename("loss");
+        return perGroup.mean();
     }
 }

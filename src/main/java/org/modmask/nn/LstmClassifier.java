@@ -15,7 +15,7 @@ public final class LstmClassifier {
     }
 
     public static Model of(int in, int hidden, int layers, int steps, int groups, int classes, long seed) {
-        return of(new Graph(seed), in, hidden, layers, steps, groups, classes);
+        return Graph.make(seed, g -> of(g, in, hidden, layers, steps, groups, classes));
     }
 
     static Model of(Graph g, int in, int hidden, int layers, int steps, int groups, int classes) {
@@ -23,8 +23,8 @@ public final class LstmClassifier {
         SDVariable y = g.input("y", -1, (long) groups * classes);
         Lstm.Result r = Lstm.apply(g, "lstm", Collections.nCopies(steps, x), in, hidden, layers, null, null);
         List<SDVariable> out = r.outputs();
-        SDVariable logits = Linear.apply(g, "output_projection", out.get(out.size() - 1), hidden, groups * classes, true).rename("logits");
-        SDVariable loss = Losses.groupedCrossEntropy(g.sd(), logits, y, groups, classes);
+        SDVariable logits = g.named(Linear.apply(g, "output_projection", out.get(out.size() - 1), hidden, groups * classes, true), "logits");
+        SDVariable loss = g.named(Losses.groupedCrossEntropy(g.sd(), logits, y, groups, classes), "loss");
         return g.build("LSTM " + layers + "x" + hidden + " (" + steps + " steps)", loss, logits,
                 Metric.groupedArgmax("y", groups, classes), "y");
     }

@@ -17,7 +17,10 @@ public final class Mlp {
 
     /** A classifier with inputs {@code x} [B, in] and one-hot labels {@code y} [B, groups·classes]. */
     public static Model classifier(int in, int[] hidden, int groups, int classes, long seed) {
-        Graph g = new Graph(seed);
+        return Graph.make(seed, g -> classifier(g, in, hidden, groups, classes));
+    }
+
+    static Model classifier(Graph g, int in, int[] hidden, int groups, int classes) {
         SDVariable x = g.input("x", -1, in);
         SDVariable y = g.input("y", -1, (long) groups * classes);
         SDVariable h = x;
@@ -26,8 +29,8 @@ public final class Mlp {
             h = g.sd().nn().relu(Linear.apply(g, "layers." + i, h, width, hidden[i], true), 0);
             width = hidden[i];
         }
-        SDVariable logits = Linear.apply(g, "layers." + hidden.length, h, width, groups * classes, true).rename("logits");
-        SDVariable loss = Losses.groupedCrossEntropy(g.sd(), logits, y, groups, classes);
+        SDVariable logits = g.named(Linear.apply(g, "layers." + hidden.length, h, width, groups * classes, true), "logits");
+        SDVariable loss = g.named(Losses.groupedCrossEntropy(g.sd(), logits, y, groups, classes), "loss");
         String sizes = in + "-" + Arrays.stream(hidden).mapToObj(Integer::toString).collect(Collectors.joining("-"))
                 + "-" + groups * classes;
         return g.build("MLP " + sizes, loss, logits, Metric.groupedArgmax("y", groups, classes), "y");

@@ -28,6 +28,9 @@ public final class Model {
     private final SplittableRandom rng;
     private boolean training = false;
     private boolean gradientsBuilt = false;
+    /** How the graph was built (null for a foreign graph); lets {@link Replicas} build K copies in one graph. */
+    java.util.function.Function<Graph, Model> recipe;
+    private Replicas replicas;
 
     Model(String kind, SameDiff sd, LinkedHashMap<String, Param> params, List<String> inputs, List<String> labels,
           String lossName, String logitsName, Metric metric, Map<String, AuxInput> aux, long seed) {
@@ -223,6 +226,25 @@ public final class Model {
         }
     }
 
+    /**
+     * K copies of this model in one graph, each with its own copy of every parameter and its own inputs, so that
+     * K chunks of a batch with K different weights run in one SameDiff call (the mask's K samples). Null for a
+     * model wrapped with {@link #of} (its graph cannot be rebuilt). Built once per K and kept.
+     */
+    public Replicas replicas(int k) {
+        if (recipe == null || k < 2) return null;
+        if (replicas == null || replicas.count() != k) replicas = new Replicas(this, k);
+        return replicas;
+    }
+
+    /** The model-made inputs (dropout masks, positions, ...) for one batch, in this model's mode and RNG. */
+    Map<String, INDArray> auxInputs(Map<String, INDArray> batch) {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        SplittableRandom r = rngRef != null ? rngRef : rng;
+        for (var e : aux.entrySet()) out.put(e.getKey(), e.getValue().make(batch, training, r));
+        return out;
+    }
+
     private Map<String, INDArray> placeholders(Map<String, INDArray> batch, boolean withLabels) {
         Map<String, INDArray> ph = new HashMap<>();
         for (String in : inputs) {
@@ -232,8 +254,7 @@ public final class Model {
                 throw new IllegalArgumentException("the batch lacks input '" + in + "' needed by " + kind + "; it has " + batch.keySet());
             ph.put(in, a);
         }
-        SplittableRandom r = rngRef != null ? rngRef : rng;
-        for (var e : aux.entrySet()) ph.put(e.getKey(), e.getValue().make(batch, training, r));
+        ph.putAll(auxInputs(batch));
         return ph;
     }
 

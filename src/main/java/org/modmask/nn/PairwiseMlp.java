@@ -19,7 +19,10 @@ public final class PairwiseMlp {
      * @param pairGroups  output groups per pair (2 digits), each {@code classes}-way
      */
     public static Model of(int pairs, int pairInputs, int[] hidden, int pairGroups, int classes, long seed) {
-        Graph g = new Graph(seed);
+        return Graph.make(seed, g -> of(g, pairs, pairInputs, hidden, pairGroups, classes));
+    }
+
+    static Model of(Graph g, int pairs, int pairInputs, int[] hidden, int pairGroups, int classes) {
         int in = pairs * pairInputs, out = pairs * pairGroups * classes, slot = pairGroups * classes;
         SDVariable x = g.input("x", -1, in);
         SDVariable y = g.input("y", -1, out);
@@ -43,8 +46,8 @@ public final class PairwiseMlp {
             }
             slots[t] = h.get(SDIndex.all(), SDIndex.interval(t * slot, (t + 1) * slot));
         }
-        SDVariable logits = g.sd().concat(1, slots).rename("logits");
-        SDVariable loss = Losses.groupedCrossEntropy(g.sd(), logits, y, pairs * pairGroups, classes);
+        SDVariable logits = g.named(g.sd().concat(1, slots), "logits");
+        SDVariable loss = g.named(Losses.groupedCrossEntropy(g.sd(), logits, y, pairs * pairGroups, classes), "loss");
         StringBuilder k = new StringBuilder("pairwise MLP " + in);
         for (int h : hidden) k.append('-').append(h);
         k.append('-').append(out);

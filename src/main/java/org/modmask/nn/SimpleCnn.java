@@ -15,7 +15,7 @@ public final class SimpleCnn {
 
     /** With the paper's dropout rates (0.25, 0.5) or none ({@code dropout = false}). */
     public static Model classifier(int channels, int height, int width, int classes, boolean dropout, long seed) {
-        return classifier(channels, height, width, classes, dropout ? 0.25 : 0, dropout ? 0.5 : 0, seed, new Graph(seed));
+        return Graph.make(seed, g -> classifier(channels, height, width, classes, dropout ? 0.25 : 0, dropout ? 0.5 : 0, seed, g));
     }
 
     static Model classifier(int channels, int height, int width, int classes, double p1, double p2, long seed, Graph g) {
@@ -36,8 +36,8 @@ public final class SimpleCnn {
             in = widths[i];
         }
         SDVariable pooled = Conv2d.globalAveragePool(h);
-        SDVariable logits = Linear.apply(g, "out_layer", pooled, in, classes, true).rename("logits");
-        SDVariable loss = Losses.groupedCrossEntropy(g.sd(), logits, y, 1, classes);
+        SDVariable logits = g.named(Linear.apply(g, "out_layer", pooled, in, classes, true), "logits");
+        SDVariable loss = g.named(Losses.groupedCrossEntropy(g.sd(), logits, y, 1, classes), "loss");
         return g.build("SimpleCNN " + channels + "x" + height + "x" + width + (p1 + p2 > 0 ? " dropout" : ""),
                 loss, logits, Metric.groupedArgmax("y", 1, classes), "y");
     }

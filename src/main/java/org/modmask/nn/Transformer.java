@@ -34,7 +34,7 @@ public final class Transformer {
     }
 
     public static Model of(Config c, long seed) {
-        return of(new Graph(seed), c);
+        return Graph.make(seed, g -> of(g, c));
     }
 
     static Model of(Graph g, Config c) {
@@ -96,11 +96,11 @@ public final class Transformer {
             SDVariable bias = g.param("output_map.bias", g.init().torchDefault(d, c.tgtVocab()));
             logits = Attention.project(g, y, w, d).add(bias);
         }
-        logits = logits.rename("logits");                                                         // [B, T, V]
+        logits = g.named(logits, "logits");                                                         // [B, T, V]
         SDVariable logp = Losses.logSoftmax(sd, logits, 2);
         SDVariable target = sd.oneHot(tgtOut.castTo(org.nd4j.linalg.api.buffer.DataType.INT32), c.tgtVocab()).castTo(g.dataType());
         SDVariable perPos = logp.mul(target).sum(2).neg().mul(tgtMask);                          // [B, T]
-        SDVariable loss = perPos.sum(1).mean().rename("loss");
+        SDVariable loss = g.named(perPos.sum(1).mean(), "loss");
         return g.build(String.format("Transformer d=%d h=%d %d+%d layers", d, c.heads(), c.encoderLayers(), c.decoderLayers()),
                 loss, logits, Seq2Seq.teacherForcedExactMatch(), "tgt_out", "tgt_mask");
     }
