@@ -58,6 +58,32 @@ final class ChartPainter {
         return c.height - top - bottom;
     }
 
+    /** 1, 2, 2.5 or 5 times a power of ten, at least {@code raw}: ticks a person reads at a glance. */
+    static double niceStep(double raw) {
+        if (!(raw > 0) || !Double.isFinite(raw)) return 1;
+        double p = Math.pow(10, Math.floor(Math.log10(raw)));
+        for (double m : new double[]{1, 2, 2.5, 5, 10}) if (m * p >= raw * (1 - 1e-9)) return m * p;
+        return 10 * p;
+    }
+
+    /** A tick label with only the decimals the step needs; thousands as "k", millions as "M". */
+    static String tick(double v, double step) {
+        if (Math.abs(v) < step * 1e-6) return "0";
+        String unit = "";
+        if (step >= 1e6) {
+            v /= 1e6;
+            step /= 1e6;
+            unit = "M";
+        } else if (step >= 1e3) {
+            v /= 1e3;
+            step /= 1e3;
+            unit = "k";
+        }
+        int decimals = Math.max(0, (int) Math.ceil(-Math.log10(step) - 1e-9));
+        if (Math.abs(step * Math.pow(10, decimals) - Math.rint(step * Math.pow(10, decimals))) > 1e-6) decimals++;
+        return String.format(java.util.Locale.ROOT, "%." + decimals + "f", v) + unit;
+    }
+
     private double y(double v) {
         return top + ph() * (1 - (v - lo) / (hi - lo));
     }
@@ -89,14 +115,13 @@ final class ChartPainter {
     }
 
     private void axes() {
-        g.setColor(new Color(230, 230, 230));
-        for (int i = 0; i <= 5; i++) {
-            double v = lo + (hi - lo) * i / 5;
+        double step = niceStep((hi - lo) / 5);
+        for (double v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) {
             int yy = (int) y(v);
             g.setColor(new Color(230, 230, 230));
             g.drawLine(left, yy, left + pw(), yy);
             g.setColor(Color.DARK_GRAY);
-            String s = Html.format(v);
+            String s = tick(v, step);
             g.drawString(s, left - 8 - g.getFontMetrics().stringWidth(s), yy + 4);
         }
         g.setColor(Color.DARK_GRAY);

@@ -1,0 +1,25 @@
+package org.modmask.plot;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Axis ticks of the static PNG charts: round steps, only the decimals they need. */
+class TicksTest {
+    @Test
+    void stepsAreOneTwoTwoAndAHalfOrFiveTimesAPowerOfTen() {
+        assertEquals(20000, ChartPainter.niceStep(86618 / 5.0));
+        assertEquals(20, ChartPainter.niceStep(100 / 5.0));
+        assertEquals(0.25, ChartPainter.niceStep(0.23), 1e-12);
+        assertEquals(0.01, ChartPainter.niceStep(0.0074), 1e-12);
+    }
+
+    @Test
+    void labelsUseTheStepsDecimalsAndThousands() {
+        assertEquals("0", ChartPainter.tick(0, 20000));
+        assertEquals("80k", ChartPainter.tick(80000, 20000));
+        assertEquals("0.4", ChartPainter.tick(0.4000000001, 0.2));
+        assertEquals("0.75", ChartPainter.tick(0.75, 0.25));
+        assertEquals("60", ChartPainter.tick(60, 20));
+    }
+}
