@@ -1,0 +1,108 @@
+package org.modmask.data;
+
+import org.modmask.Workspace;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.*;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * MNIST from the four official IDX files ({@code train-images-idx3-ubyte.gz}, ...) in {@code <data dir>/mnist}
+ * ({@link Workspace#data()}, set by {@code MODMASK_DATA}). Images become {@code x} [N, 784] with pixels in [0, 1]
+ * (no other normalization, as in Lange et al.), labels one-hot {@code y} [N, 10] and {@code label} [N, 1].
+ * A missing file is downloaded when a network is there.
+ */
+public final class Mnist {
+    /** Where the official files are mirrored; any mirror with the same file names works. */
+    public static final String MIRROR = "https://ossci-datasets.s3.amazonaws.com/mnist/";
+    private static final String[] FILES = {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+            "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"};
+
+    private Mnist() {
+    }
+
+    /** The 60,000 training images. */
+    public static Dataset train() {
+        return load("train", FILES[0], FILES[1]);
+    }
+
+    /** The 10,000 test images. */
+    public static Dataset test() {
+        return load("test", FILES[2], FILES[3]);
+    }
+
+    private static Dataset load(String name, String images, String labels) {
+        Path dir = Workspace.data().resolve("mnist");
+        try {
+            float[] x = readImages(file(dir, images));
+            byte[] y = readLabels(file(dir, labels));
+            int n = y.length;
+            if (x.length != (long) n * 784)
+                throw new IOException(images + " holds " + x.length / 784 + " images but " + labels + " " + n + " labels");
+            float[] onehot = new float[n * 10], label = new float[n];
+            for (int i = 0; i < n; i++) {
+                onehot[i * 10 + y[i]] = 1;
+                label[i] = y[i];
+            }
+            return Dataset.of("MNIST " + name, "x", Nd4j.create(x, new long[]{n, 784}, 'c'),
+                    "y", Nd4j.create(onehot, new long[]{n, 10}, 'c'), "label", Nd4j.create(label, new long[]{n, 1}, 'c'));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read MNIST from " + dir + " (set MODMASK_DATA to a directory with mnist/): " + e.getMessage(), e);
+        }
+    }
+
+    private static Path file(Path dir, String name) throws IOException {
+        Path f = dir.resolve(name);
+        if (Files.exists(f)) return f;
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, name, ".part");
+        try {
+            HttpResponse<InputStream> r = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build()
+                    .send(HttpRequest.newBuilder(URI.create(MIRROR + name)).build(), HttpResponse.BodyHandlers.ofInputStream());
+            if (r.statusCode() != 200) throw new IOException("download of " + MIRROR + name + " answered HTTP " + r.statusCode());
+            try (InputStream in = r.body()) {
+                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            }
+            Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE);      // a half-written file never takes the name
+            return f;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("download of " + name + " interrupted", e);
+        } catch (IOException e) {
+            throw new IOException(name + " is missing in " + dir + " and could not be downloaded (" + e.getMessage() + ")", e);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    static float[] readImages(Path f) throws IOException {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(new GZIPInputStream(Files.newInputStream(f))))) {
+            if (in.readInt() != 2051) throw new IOException(f + " is not an IDX image file (magic number)");
+            int n = in.readInt(), rows = in.readInt(), cols = in.readInt();
+            if (rows != 28 || cols != 28) throw new IOException(f + " holds " + rows + "×" + cols + " images, expected 28×28");
+            byte[] raw = new byte[n * 784];
+            in.readFully(raw);
+            float[] x = new float[raw.length];
+            for (int i = 0; i < raw.length; i++) x[i] = (raw[i] & 0xff) / 255f;
+            return x;
+        }
+    }
+
+    static byte[] readLabels(Path f) throws IOException {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(new GZIPInputStream(Files.newInputStream(f))))) {
+            if (in.readInt() != 2049) throw new IOException(f + " is not an IDX label file (magic number)");
+            byte[] y = new byte[in.readInt()];
+            in.readFully(y);
+            for (byte v : y) if (v < 0 || v > 9) throw new IOException(f + " holds a label " + v + " outside 0..9");
+            return y;
+        }
+    }
+}
