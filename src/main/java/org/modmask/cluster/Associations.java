@@ -65,6 +65,7 @@ public final class Associations {
     private final INDArray x;
     private final int groups;
     private final int batch = 100;
+    private final java.util.Map<String, double[][]> cache = new java.util.HashMap<>();
 
     private Associations(Model mlp, INDArray x, int groups) {
         for (int l = 0; mlp.hasParam("layers." + l + ".weight"); l++) {
@@ -100,13 +101,14 @@ public final class Associations {
     public double[][] matrix(Method m, int layer) {
         if (layer < 0 || layer >= layers())
             throw new IllegalArgumentException("hidden layer " + layer + " does not exist; this MLP has layers 0.." + (layers() - 1));
-        INDArray raw = switch (m) {
+        String base = m.key().replace("_norm", "") + "@" + layer;     // raw and normalized share one computation
+        double[][] raw = cache.computeIfAbsent(base, k -> (switch (m) {
             case FORWARD_COV, FORWARD_COV_NORM -> covariance(layer);
             case FORWARD_JAC, FORWARD_JAC_NORM -> inputGradient(layer);
             case BACKWARD_JAC, BACKWARD_JAC_NORM -> outputGradient(layer, false);
             case BACKWARD_HESS, BACKWARD_HESS_NORM -> outputGradient(layer, true);
-        };
-        return association(raw.toDoubleMatrix(), m.normalized());
+        }).toDoubleMatrix());
+        return association(raw, m.normalized());
     }
 
     /** |M|, optionally normalized by √(M_ii M_jj) (floored at 1e-12), diagonal set to zero (spec §1 steps 1–3). */

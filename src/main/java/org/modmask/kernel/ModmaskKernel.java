@@ -29,6 +29,7 @@ public final class ModmaskKernel extends BaseKernel {
             "import static org.modmask.kernel.Display.*;",
             "import org.modmask.*;", "import org.modmask.data.*;", "import org.modmask.nn.*;", "import org.modmask.train.*;",
             "import org.modmask.mask.*;", "import org.modmask.analysis.*;", "import org.modmask.plot.*;", "import org.modmask.experiment.*;",
+            "import org.modmask.cluster.*;",
             "import tech.tablesaw.api.*;", "import org.nd4j.linalg.factory.Nd4j;", "import org.nd4j.linalg.api.ndarray.INDArray;");
 
     private final JShell shell;

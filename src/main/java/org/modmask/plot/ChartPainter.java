@@ -30,9 +30,16 @@ final class ChartPainter {
         g.fillRect(0, 0, c.width, c.height);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         if (c.kind != Chart.Kind.HEATMAP && c.series.size() > 1) right = 150;
-        if (c.kind == Chart.Kind.HEATMAP) {
-            right = 80;
-            left = 110;
+        if (c.kind == Chart.Kind.HEATMAP) {           // room for the longest row label and the colour bar's numbers
+            right = 90;
+            int widest = 0;
+            if (c.rowLabels.size() <= 40) for (String r : c.rowLabels) widest = Math.max(widest, g.getFontMetrics().stringWidth(r));
+            left = Math.max(40, Math.min(c.width / 3, widest + 14));
+            if (c.categories.size() <= 40) {
+                int widestCol = 0;
+                for (String col : c.categories) widestCol = Math.max(widestCol, g.getFontMetrics().stringWidth(col));
+                if (widestCol > (c.width - left - right) / Math.max(1, c.categories.size()) - 4) bottom = Math.min(c.height / 3, widestCol + 20);
+            }
         }
         g.setColor(Color.BLACK);
         g.setFont(g.getFont().deriveFont(Font.BOLD, 14f));
@@ -226,14 +233,29 @@ final class ChartPainter {
             String s = c.rowLabels.get(i);
             g.drawString(s, left - 6 - g.getFontMetrics().stringWidth(s), (int) (top + (i + 0.5) * rh + 4));
         }
-        for (int j = 0; j < cols && cols <= 40; j++) drawCentered(c.categories.get(j), (int) (left + (j + 0.5) * cw), top + ph() + 16);
+        boolean slanted = false;
+        for (int j = 0; j < cols && cols <= 40; j++)
+            slanted |= g.getFontMetrics().stringWidth(c.categories.get(j)) > cw - 4;
+        for (int j = 0; j < cols && cols <= 40; j++) {
+            String lab = c.categories.get(j);
+            int x = (int) (left + (j + 0.5) * cw);
+            if (!slanted) drawCentered(lab, x, top + ph() + 16);
+            else {                                              // long column names: written at 45°, ending under their column
+                java.awt.geom.AffineTransform old = g.getTransform();
+                g.translate(x + 4, top + ph() + 8);
+                g.rotate(-Math.PI / 4);
+                g.drawString(lab, -g.getFontMetrics().stringWidth(lab), 0);
+                g.setTransform(old);
+            }
+        }
         for (int s = 0; s < 100; s++) {
             g.setColor(viridis(s / 99.0));
-            g.fillRect(c.width - right + 20, (int) (top + ph() * (1 - (s + 1) / 100.0)), 14, ph() / 100 + 1);
+            g.fillRect(c.width - right + 14, (int) (top + ph() * (1 - (s + 1) / 100.0)), 14, ph() / 100 + 1);
         }
         g.setColor(Color.DARK_GRAY);
-        g.drawString(Html.format(mx), c.width - right + 38, top + 10);
-        g.drawString(Html.format(mn), c.width - right + 38, top + ph());
+        double step = niceStep((mx - mn) / 4);
+        for (double v = Math.ceil(mn / step - 1e-9) * step; v <= mx + step * 1e-9; v += step)
+            g.drawString(tick(v, step), c.width - right + 32, (int) (top + ph() * (1 - (v - mn) / (mx - mn))) + 4);
         drawCentered(c.xLabel, left + pw() / 2, c.height - 12);
     }
 
