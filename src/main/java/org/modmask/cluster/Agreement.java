@@ -47,4 +47,141 @@ public final class Agreement {
         for (int x : xs) m = Math.max(m, x);
         return m;
     }
+
+    /** Variation of information (nats): {@code H(A) + H(B) − 2 I(A;B)}; 0 for identical partitions. */
+    public static double variationOfInformation(int[] p1, int[] p2) {
+        double[] h = entropies(p1, p2);
+        return h[0] + h[1] - 2 * (h[0] + h[1] - h[2]);
+    }
+
+    /** Variation of information divided by the joint entropy H(A, B): in [0, 1]. */
+    public static double variationOfInformationNormalized(int[] p1, int[] p2) {
+        double[] h = entropies(p1, p2);
+        return h[2] == 0 ? 0 : variationOfInformation(p1, p2) / h[2];
+    }
+
+    /** H(A), H(B) and the joint H(A, B) in nats. */
+    private static double[] entropies(int[] p1, int[] p2) {
+        if (p1.length != p2.length) throw new IllegalArgumentException("partitions of " + p1.length + " and " + p2.length + " units");
+        int[] a = compact(p1), b = compact(p2);
+        int n = a.length, ka = max(a) + 1, kb = max(b) + 1;
+        int[] ca = new int[ka], cb = new int[kb];
+        int[][] joint = new int[ka][kb];
+        for (int i = 0; i < n; i++) {
+            ca[a[i]]++;
+            cb[b[i]]++;
+            joint[a[i]][b[i]]++;
+        }
+        double ha = 0, hb = 0, hab = 0;
+        for (int c : ca) ha -= c == 0 ? 0 : (double) c / n * Math.log((double) c / n);
+        for (int c : cb) hb -= c == 0 ? 0 : (double) c / n * Math.log((double) c / n);
+        for (int[] row : joint) for (int c : row) hab -= c == 0 ? 0 : (double) c / n * Math.log((double) c / n);
+        return new double[]{ha, hb, hab};
+    }
+
+    /**
+     * Greedy matching of clusters (spec §2.4 "score"): repeatedly match the two clusters with the largest overlap
+     * and strike both out; the matched overlaps divided by the smaller number of live units. Dead units (−1) are
+     * left out. 1 when the partitions are identical.
+     */
+    public static double matchingScore(int[] p1, int[] p2) {
+        if (p1.length != p2.length) throw new IllegalArgumentException("partitions of " + p1.length + " and " + p2.length + " units");
+        int ka = 0, kb = 0, na = 0, nb = 0;
+        for (int v : p1) ka = Math.max(ka, v + 1);
+        for (int v : p2) kb = Math.max(kb, v + 1);
+        int[][] o = new int[Math.max(ka, 1)][Math.max(kb, 1)];
+        for (int i = 0; i < p1.length; i++) {
+            if (p1[i] >= 0) na++;
+            if (p2[i] >= 0) nb++;
+            if (p1[i] >= 0 && p2[i] >= 0) o[p1[i]][p2[i]]++;
+        }
+        if (Math.min(na, nb) == 0) return 0;
+        boolean[] usedA = new boolean[o.length], usedB = new boolean[o[0].length];
+        int matched = 0;
+        while (true) {
+            int bi = -1, bj = -1, best = 0;
+            for (int i = 0; i < o.length; i++)
+                for (int j = 0; j < o[0].length; j++)
+                    if (!usedA[i] && !usedB[j] && o[i][j] > best) {
+                        best = o[i][j];
+                        bi = i;
+                        bj = j;
+                    }
+            if (bi < 0) break;
+            matched += best;
+            usedA[bi] = true;
+            usedB[bj] = true;
+        }
+        return (double) matched / Math.min(na, nb);
+    }
+
+    /**
+     * The share of {@code shuffles} random relabellings of the first partition's live units that match the second
+     * at least as well as the first does (a permutation p-value for {@link #matchingScore}).
+     */
+    public static double matchingP(int[] p1, int[] p2, int shuffles, long seed) {
+        double score = matchingScore(p1, p2);
+        java.util.Random r = new java.util.Random(seed);
+        int[] live = java.util.stream.IntStream.range(0, p1.length).filter(i -> p1[i] >= 0).toArray();
+        int[] q = p1.clone();
+        int higher = 0;
+        for (int s = 0; s < shuffles; s++) {
+            for (int i = live.length - 1; i > 0; i--) {          // shuffle the labels among the live units
+                int j = r.nextInt(i + 1), t = q[live[i]];
+                q[live[i]] = q[live[j]];
+                q[live[j]] = t;
+            }
+            if (matchingScore(q, p2) >= score) higher++;
+        }
+        return (double) higher / shuffles;
+    }
+
+    /** Spearman correlation between the upper triangles of two association matrices ("RSA"; compares matrices). */
+    public static double spearman(double[][] a, double[][] b) {
+        int n = a.length;
+        if (b.length != n) throw new IllegalArgumentException("matrices of " + n + " and " + b.length + " units");
+        int m = n * (n - 1) / 2, k = 0;
+        double[] x = new double[m], y = new double[m];
+        for (int i = 0; i < n; i++)
+            for (int j = i + 1; j < n; j++) {
+                x[k] = a[i][j];
+                y[k++] = b[i][j];
+            }
+        double[] rx = ranks(x), ry = ranks(y);
+        double mx = 0, my = 0;
+        for (int i = 0; i < m; i++) {
+            mx += rx[i] / m;
+            my += ry[i] / m;
+        }
+        double sxy = 0, sxx = 0, syy = 0;
+        for (int i = 0; i < m; i++) {
+            sxy += (rx[i] - mx) * (ry[i] - my);
+            sxx += (rx[i] - mx) * (rx[i] - mx);
+            syy += (ry[i] - my) * (ry[i] - my);
+        }
+        return sxx == 0 || syy == 0 ? Double.NaN : sxy / Math.sqrt(sxx * syy);
+    }
+
+    /** Average ranks (ties share the mean of their ranks), 1-based. */
+    static double[] ranks(double[] v) {
+        Integer[] idx = new Integer[v.length];
+        for (int i = 0; i < v.length; i++) idx[i] = i;
+        java.util.Arrays.sort(idx, (p, q) -> Double.compare(v[p], v[q]));
+        double[] r = new double[v.length];
+        for (int i = 0; i < v.length; ) {
+            int j = i;
+            while (j + 1 < v.length && v[idx[j + 1]] == v[idx[i]]) j++;
+            for (int t = i; t <= j; t++) r[idx[t]] = (i + j) / 2.0 + 1;
+            i = j + 1;
+        }
+        return r;
+    }
+
+    /**
+     * How well partition {@code pb} (found on graph b) explains graph a: {@code Q(A_a, P_b) / (Q(A_a, P_a) + 1e-3)}
+     * (spec §2.4 "transfer, normalized").
+     */
+    public static double transfer(double[][] aA, int[] pA, int[] pB) {
+        return Modularity.q(aA, pB) / (Modularity.q(aA, pA) + 1e-3);
+    }
 }
