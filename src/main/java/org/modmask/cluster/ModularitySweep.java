@@ -219,6 +219,24 @@ public final class ModularitySweep {
             return t;
         }
 
+        /**
+         * Q of one method against a regularizer's strength, beside the untrained networks' mean and mean ± 2 std
+         * (the null band), ready for {@code Plot.line}.
+         */
+        public Table qVsWithNull(String regularizer, Associations.Method m) {
+            Table q = qVs(regularizer), band = nullBand();
+            int row = band.stringColumn("method").asList().indexOf(m.key());
+            if (row < 0) throw new IllegalArgumentException("the sweep did not compute " + m.key());
+            double mu = band.doubleColumn("Q mean").get(row), sd = band.doubleColumn("Q std").get(row);
+            Table t = Table.create(m.key() + ": Q vs " + regularizer + " and the untrained null", q.doubleColumn(regularizer).copy(),
+                    q.doubleColumn(m.key()).copy().setName("Q"));
+            int n = t.rowCount();
+            t.addColumns(DoubleColumn.create("null mean", Collections.nCopies(n, mu).stream().mapToDouble(Double::doubleValue).toArray()),
+                    DoubleColumn.create("null + 2σ", Collections.nCopies(n, mu + 2 * sd).stream().mapToDouble(Double::doubleValue).toArray()),
+                    DoubleColumn.create("null − 2σ", Collections.nCopies(n, mu - 2 * sd).stream().mapToDouble(Double::doubleValue).toArray()));
+            return t;
+        }
+
         /** The untrained networks' Q per method: mean and std (the null band). */
         public Table nullBand() {
             Table t = Table.create("untrained networks (null)", StringColumn.create("method"), DoubleColumn.create("Q mean"), DoubleColumn.create("Q std"));
