@@ -188,6 +188,14 @@ public final class Model {
         return logitsName;
     }
 
+    /**
+     * What the graph's placeholders receive for a batch: its inputs plus the model-made ones (dropout masks,
+     * positions), in the current mode. For analyses that run the graph themselves.
+     */
+    public Map<String, INDArray> feed(Map<String, INDArray> batch, boolean withLabels) {
+        return placeholders(batch, withLabels);
+    }
+
     /** The model's output for a batch. */
     public INDArray logits(Map<String, INDArray> batch) {
         Map<String, INDArray> ph = placeholders(batch, false);

@@ -134,6 +134,18 @@ class AssociationsTest {
         assertTrue(e.getMessage().contains("layer 2"), e.getMessage());
     }
 
+    @Test
+    void autodiffOnAnyGraphEqualsTheClosedForms() {
+        var closed = Associations.of(net, data());
+        for (int l = 0; l < 2; l++) {
+            var auto = AutodiffAssociations.of(net, data(), "hidden." + l, "x");
+            for (Associations.Method m : Associations.Method.values())
+                close(closed.matrix(m, l), auto.matrix(m), 1e-4, "autodiff " + m.key(), l);
+        }
+        var e = assertThrows(IllegalArgumentException.class, () -> AutodiffAssociations.of(net, data(), "nope", "x"));
+        assertTrue(e.getMessage().contains("nope"), e.getMessage());
+    }
+
     static double[] shift(double[] h, int i, double di, int j, double dj) {
         double[] c = h.clone();
         c[i] += di;
