@@ -210,7 +210,7 @@ public final class ModularitySweep {
             for (Associations.Method m : methods) t.addColumns(DoubleColumn.create(m.key()));
             TreeSet<Double> values = new TreeSet<>();
             for (int r = 0; r < table.rowCount(); r++)
-                if (table.stringColumn("regularizer").get(r).equals(regularizer)) values.add(table.doubleColumn("value").get(r));
+                if (table.stringColumn("regularizer").get(r).equals(regularizer)) values.add(table.doubleColumn("value").getDouble(r));
             if (values.isEmpty()) throw new IllegalArgumentException("the sweep has no '" + regularizer + "' networks");
             for (double v : values) {
                 t.doubleColumn(regularizer).append(v);
@@ -244,7 +244,7 @@ public final class ModularitySweep {
                 List<Double> q = new ArrayList<>();
                 for (int r = 0; r < table.rowCount(); r++)
                     if (table.stringColumn("regularizer").get(r).equals("untrained") && table.stringColumn("method").get(r).equals(m.key()))
-                        q.add(table.doubleColumn("Q").get(r));
+                        if (!Double.isNaN(table.doubleColumn("Q").getDouble(r))) q.add(table.doubleColumn("Q").getDouble(r));
                 double mu = q.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
                 double sd = Math.sqrt(q.stream().mapToDouble(x -> (x - mu) * (x - mu)).sum() / Math.max(1, q.size() - 1));
                 t.stringColumn("method").append(m.key());
@@ -287,9 +287,9 @@ public final class ModularitySweep {
             double sum = 0;
             int n = 0;
             for (int r = 0; r < table.rowCount(); r++)
-                if (table.stringColumn("regularizer").get(r).equals(reg) && table.doubleColumn("value").get(r) == value
-                        && table.stringColumn("method").get(r).equals(method) && !Double.isNaN(table.doubleColumn("Q").get(r))) {
-                    sum += table.doubleColumn("Q").get(r);
+                if (table.stringColumn("regularizer").get(r).equals(reg) && table.doubleColumn("value").getDouble(r) == value
+                        && table.stringColumn("method").get(r).equals(method) && !Double.isNaN(table.doubleColumn("Q").getDouble(r))) {
+                    sum += table.doubleColumn("Q").getDouble(r);
                     n++;
                 }
             return n == 0 ? Double.NaN : sum / n;

@@ -1,0 +1,30 @@
+package org.modmask.cluster;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.modmask.data.Mnist;
+import org.modmask.train.Progress;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** A tiny MNIST sweep: every network is clustered; networks under the accuracy cut-off stay out of the means. */
+class ModularitySweepTest {
+    @BeforeAll
+    static void quiet() {
+        Progress.Factory.quiet(true);
+    }
+
+    @Test
+    void summariesSkipNetworksUnderTheCutoff() {
+        var test = Mnist.test();
+        var r = ModularitySweep.of(Mnist.train(), test).hidden(32, 32).steps(400).dropout(0.0).l1(10.0).untrained(2)
+                .probe(200).clusterSteps(100).methods(Associations.Method.FORWARD_COV_NORM, Associations.Method.BACKWARD_JAC_NORM).run();
+        assertEquals((1 + 1 + 2) * 2 * 2, r.table().rowCount(), "networks × methods × layers");
+        assertTrue(Double.isNaN(r.qVs("l1").doubleColumn("forward_cov_norm").getDouble(0)), "L1 = 10 cannot reach 80 %: no Q");
+        assertEquals(2, r.nullBand().rowCount());
+        assertEquals(1.0, r.agreement()[0][0], 1e-12);
+        assertEquals(0.0, r.agreementMinusUntrained()[1][1], 1e-12);
+        var e = assertThrows(IllegalArgumentException.class, () -> r.qVs("l2"));
+        assertTrue(e.getMessage().contains("l2"), e.getMessage());
+    }
+}
