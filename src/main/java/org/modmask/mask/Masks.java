@@ -48,7 +48,7 @@ public final class Masks {
     private long seed = 1234;
     private long noiseSeed = 42;
     private NoiseSource noise;
-    private boolean replicate = true;
+    private boolean replicate = false;
 
     /** Supplies the uniforms {@code u ∈ (0,1)} of the logistic noise (for tests; default: seeded native RNG). */
     @FunctionalInterface
@@ -163,8 +163,10 @@ public final class Masks {
     }
 
     /**
-     * Whether the K samples of a step run as K copies of the model in one SameDiff call (default, for models
-     * built with {@link org.modmask.nn.Graph#make}) or as K calls on the model; the results are the same.
+     * Whether the K samples of a step run as K copies of the model in one SameDiff call (models built with
+     * {@link org.modmask.nn.Graph#make}) instead of K calls on the model (the default); the results are the same.
+     * Off by default: {@code bench/run} measured it slower and far bigger in memory on the LSTM and Transformer
+     * cases (the copies' activations); it can pay off on small, shallow models.
      */
     public Masks replicate(boolean on) {
         replicate = on;
