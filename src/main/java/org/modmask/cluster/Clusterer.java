@@ -102,15 +102,8 @@ public final class Clusterer {
     /** Monte-Carlo refinement of a start partition; returns the best partition seen. */
     public Partition refine(Partition start) {
         int n = a.length;
-        int[] labels = Agreement.compact(start.labels());
-        // compact() numbers clusters in order of appearance; keep dead units at −1
-        int deadId = -1;
-        for (int i = 0; i < n; i++) if (start.labels()[i] < 0) deadId = labels[i];
+        int[] labels = relabel(start.labels());
         int[] live = java.util.stream.IntStream.range(0, n).filter(i -> start.labels()[i] >= 0).toArray();
-        if (deadId >= 0) for (int i = 0; i < n; i++) {
-            if (start.labels()[i] < 0) labels[i] = -1;
-            else if (labels[i] > deadId) labels[i]--;
-        }
         if (live.length == 0) return new Partition(labels, 0);
         double[] d = new double[n];
         double w = 0;
@@ -162,14 +155,17 @@ public final class Clusterer {
                 }
             }
         }
-        int[] out = Agreement.compact(best);
-        int dead = -1;
-        for (int i = 0; i < n; i++) if (best[i] < 0) dead = out[i];
-        if (dead >= 0) for (int i = 0; i < n; i++) {
-            if (best[i] < 0) out[i] = -1;
-            else if (out[i] > dead) out[i]--;
-        }
+        int[] out = relabel(best);
         return new Partition(out, Modularity.q(a, out));
+    }
+
+    /** Clusters renumbered 0..k−1 in order of appearance; dead units stay −1. */
+    static int[] relabel(int[] labels) {
+        java.util.Map<Integer, Integer> ids = new java.util.HashMap<>();
+        int[] out = new int[labels.length];
+        for (int i = 0; i < labels.length; i++)
+            out[i] = labels[i] < 0 ? -1 : ids.computeIfAbsent(labels[i], x -> ids.size());
+        return out;
     }
 
     /**

@@ -321,9 +321,7 @@ public final class Masks {
                     if (fused) sampleFused(n, step, s, ti++);
                     else sample(n, logits.get(n), step, s, ti++);
                 }
-                Map<String, INDArray> part = new HashMap<>();
-                for (var e : batch.entrySet())
-                    part.put(e.getKey(), e.getValue().get(NDArrayIndex.interval(s * chunk, (s + 1) * chunk), NDArrayIndex.all()));
+                Map<String, INDArray> part = chunkOf(batch, s, chunk);
                 Model.Step st = model.step(part, names);
                 loss += st.loss() / k;
                 for (String n : names) {
@@ -337,9 +335,22 @@ public final class Masks {
                 }
                 st.free();
             }
+            addRegularizer();
+            return loss;
+        }
+
+        /** Rows [s·chunk, (s+1)·chunk) of every column: the part of the batch that sample s sees. */
+        private Map<String, INDArray> chunkOf(Map<String, INDArray> batch, int s, int chunk) {
+            Map<String, INDArray> part = new HashMap<>();
+            for (var e : batch.entrySet())
+                part.put(e.getKey(), e.getValue().get(NDArrayIndex.interval(s * chunk, (s + 1) * chunk), NDArrayIndex.all()));
+            return part;
+        }
+
+        /** The sparsity term's gradient, (β / batch size) on every logit. */
+        private void addRegularizer() {
             double reg = beta / (regBatchSize != null ? regBatchSize : batchSize);
             for (INDArray g : grad.values()) g.addi(reg);
-            return loss;
         }
 
         /** All K samples in one call on the K copies; the same draws and the same gradient as K calls. */
@@ -347,19 +358,8 @@ public final class Masks {
             List<Map<String, INDArray>> parts = new ArrayList<>();
             for (int s = 0; s < k; s++) {
                 int ti = 0;
-                for (String n : names) {
-                    java.nio.FloatBuffer given = null;
-                    if (noise != null) {
-                        noise.fill(u.get(n), step, s, ti);
-                        given = FusedSampler.view(u.get(n));
-                    }
-                    FusedSampler.sample(FusedSampler.view(orig.get(n)), FusedSampler.view(tmp.get(n)),
-                            FusedSampler.view(effR.get(s).get(n)), dsR.get(s).get(n), given, noiseSeed, step, s, ti++);
-                }
-                Map<String, INDArray> part = new HashMap<>();
-                for (var e : batch.entrySet())
-                    part.put(e.getKey(), e.getValue().get(NDArrayIndex.interval(s * chunk, (s + 1) * chunk), NDArrayIndex.all()));
-                parts.add(part);
+                for (String n : names) sampleFused(n, step, s, ti++, effR.get(s).get(n), dsR.get(s).get(n));
+                parts.add(chunkOf(batch, s, chunk));
             }
             Replicas.Step st = replicas.step(parts, names);
             for (int s = 0; s < k; s++)
@@ -370,19 +370,23 @@ public final class Masks {
                             FusedSampler.view(orig.get(n)), dsR.get(s).get(n), 1.0f);
                 }
             st.free();
-            double reg = beta / (regBatchSize != null ? regBatchSize : batchSize);
-            for (INDArray g : grad.values()) g.addi(reg);
+            addRegularizer();
             return st.loss();
         }
 
         private void sampleFused(String n, long step, int s, int ti) {
+            sampleFused(n, step, s, ti, eff.get(n), ds.get(n));
+        }
+
+        /** W ⊙ b into {@code target}, s(1−s) into {@code factor}. */
+        private void sampleFused(String n, long step, int s, int ti, INDArray target, float[] factor) {
             java.nio.FloatBuffer given = null;
             if (noise != null) {
                 noise.fill(u.get(n), step, s, ti);
                 given = FusedSampler.view(u.get(n));
             }
-            FusedSampler.sample(FusedSampler.view(orig.get(n)), FusedSampler.view(tmp.get(n)), FusedSampler.view(eff.get(n)),
-                    ds.get(n), given, noiseSeed, step, s, ti);
+            FusedSampler.sample(FusedSampler.view(orig.get(n)), FusedSampler.view(tmp.get(n)), FusedSampler.view(target),
+                    factor, given, noiseSeed, step, s, ti);
         }
 
         /** The ND4J path (double precision, views): binds W ⊙ b and leaves s(1−s) in tmp. */
