@@ -85,6 +85,12 @@ public final class Dataset {
         return subset(newName, idx);
     }
 
+    /** The examples whose integer {@code label} column passes the test (labels are not renumbered). */
+    public Dataset whereLabel(String newName, IntPredicate keep) {
+        int[] labels = column("label").toIntVector();
+        return where(newName, i -> keep.test(labels[i]));
+    }
+
     /** The examples at the given indices, as a new dataset. */
     public Dataset subset(String newName, int[] idx) {
         return new Dataset(newName, new LinkedHashMap<>(rows(idx)));

@@ -5,20 +5,15 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.*;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.zip.GZIPInputStream;
 
 /**
  * MNIST from the four official IDX files ({@code train-images-idx3-ubyte.gz}, ...) in {@code <data dir>/mnist}
  * ({@link Workspace#data()}, set by {@code MODMASK_DATA}). Images become {@code x} [N, 784] with pixels in [0, 1]
  * (no other normalization, as in Lange et al.), labels one-hot {@code y} [N, 10] and {@code label} [N, 1].
- * A missing file is downloaded when a network is there.
+ * A missing file is downloaded when a network is there (and checked against the official MD5).
  */
 public final class Mnist {
     /** Where the official files are mirrored; any mirror with the same file names works. */
@@ -60,27 +55,18 @@ public final class Mnist {
     }
 
     private static Path file(Path dir, String name) throws IOException {
-        Path f = dir.resolve(name);
-        if (Files.exists(f)) return f;
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, name, ".part");
-        try {
-            HttpResponse<InputStream> r = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build()
-                    .send(HttpRequest.newBuilder(URI.create(MIRROR + name)).build(), HttpResponse.BodyHandlers.ofInputStream());
-            if (r.statusCode() != 200) throw new IOException("download of " + MIRROR + name + " answered HTTP " + r.statusCode());
-            try (InputStream in = r.body()) {
-                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-            }
-            Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE);      // a half-written file never takes the name
-            return f;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("download of " + name + " interrupted", e);
-        } catch (IOException e) {
-            throw new IOException(name + " is missing in " + dir + " and could not be downloaded (" + e.getMessage() + ")", e);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        return Download.file(dir, name, MIRROR + name, md5(name));
+    }
+
+    /** The official files' MD5 sums (a download that differs is refused). */
+    static String md5(String name) {
+        return switch (name) {
+            case "train-images-idx3-ubyte.gz" -> "f68b3c2dcbeaaa9fbdd348bbdeb94873";
+            case "train-labels-idx1-ubyte.gz" -> "d53e105ee54ea40749a09fcbcd1e9432";
+            case "t10k-images-idx3-ubyte.gz" -> "9fb629c4189551a2d022fa330f9573f3";
+            case "t10k-labels-idx1-ubyte.gz" -> "ec29112dd5afa0611ce80d1b7f02629c";
+            default -> throw new IllegalArgumentException("not an MNIST file: " + name);
+        };
     }
 
     static float[] readImages(Path f) throws IOException {
