@@ -45,6 +45,7 @@ public final class Protocol {
     private final LinkedHashMap<String, Dataset> stages = new LinkedHashMap<>();
     private final List<View> views = new ArrayList<>();
     private List<String> ioLayers = List.of();
+    private List<String> keepFromControl = List.of();
     private BiConsumer<Model, Integer> beforeMasks = (m, r) -> { };
     private int runs = 1;
     private long seed = 1;
@@ -96,6 +97,16 @@ public final class Protocol {
         return this;
     }
 
+    /**
+     * Parameters whose control-mask logits every later stage copies and keeps (spec §3.5's
+     * {@code keep_last_layer}: the class-removal masks reuse the control mask's output layer, so they cannot
+     * simply switch off the removed class's output unit and must remove its features).
+     */
+    public Protocol keepFromControl(String... params) {
+        keepFromControl = List.of(params);
+        return this;
+    }
+
     /** Something to do to the trained network before its masks (e.g. the copy-weight control). */
     public Protocol beforeMasks(BiConsumer<Model, Integer> action) {
         beforeMasks = action;
@@ -142,7 +153,9 @@ public final class Protocol {
         for (var st : stages.entrySet()) {
             Masks m = Masks.of(model);
             maskConfig.accept(m);
-            masks.put(st.getKey(), loadOrTrain(m, st.getKey(), st.getValue(), runDir));
+            WeightMask control = masks.isEmpty() ? null : masks.values().iterator().next();
+            if (control != null && !keepFromControl.isEmpty()) m.freeze(keepFromControl);
+            masks.put(st.getKey(), loadOrTrain(m, st.getKey(), st.getValue(), runDir, control));
         }
         Result.Run run = new Result.Run(r, model, masks, trainSeconds);
         WeightMask control = masks.values().iterator().next();
@@ -158,7 +171,7 @@ public final class Protocol {
         return run;
     }
 
-    private WeightMask loadOrTrain(Masks m, String stage, Dataset data, Path runDir) {
+    private WeightMask loadOrTrain(Masks m, String stage, Dataset data, Path runDir, WeightMask control) {
         // keyed by the mask settings too: after a change of steps or β the mask is trained again, not reloaded
         String key = Integer.toHexString(m.settings().hashCode());
         Path f = runDir == null ? null : runDir.resolve("mask-" + fileName(stage) + "-" + key + ".mask");
@@ -167,7 +180,9 @@ public final class Protocol {
                 WeightMask w = WeightMask.load(f);
                 if (w.params().equals(m.selected())) return w.named(stage);
             }
-            WeightMask w = m.train(data.named(stage)).named(stage);
+            WeightMask start = m.initial(stage);
+            if (control != null && !keepFromControl.isEmpty()) start = start.replace(keepFromControl, control);
+            WeightMask w = m.train(data.named(stage), start).named(stage);
             if (f != null) w.save(f);
             return w;
         } catch (IOException e) {

@@ -49,6 +49,7 @@ public final class Masks {
     private long noiseSeed = 42;
     private NoiseSource noise;
     private boolean replicate = false;
+    private Set<String> frozen = Set.of();
 
     /** Supplies the uniforms {@code u ∈ (0,1)} of the logistic noise (for tests; default: seeded native RNG). */
     @FunctionalInterface
@@ -173,6 +174,20 @@ public final class Masks {
         return this;
     }
 
+    /**
+     * Logits of these parameters keep their starting values (they are still sampled, but not optimized): the
+     * class-removal masks of spec §3.5 start from the control mask's output layer and keep it.
+     */
+    public Masks freeze(String... names) {
+        return freeze(List.of(names));
+    }
+
+    public Masks freeze(Collection<String> names) {
+        for (String n : names) model.param(n);
+        frozen = new LinkedHashSet<>(names);
+        return this;
+    }
+
     public Masks noise(NoiseSource n) {
         noise = n;
         return this;
@@ -196,7 +211,8 @@ public final class Masks {
      */
     public String settings() {
         return String.format(java.util.Locale.ROOT, "beta=%s lr=%s steps=%d K=%d init=%s batch=%d reg=%s clip=%s seed=%d noise=%d params=%s",
-                beta, lr, steps, k, init, batchSize, regBatchSize, clip, seed, noiseSeed, selected()) + (noise != null ? " custom-noise" : "");
+                beta, lr, steps, k, init, batchSize, regBatchSize, clip, seed, noiseSeed, selected())
+                + (frozen.isEmpty() ? "" : " frozen=" + frozen) + (noise != null ? " custom-noise" : "");
     }
 
     /** The names of the parameters these masks cover. */
@@ -212,12 +228,19 @@ public final class Masks {
 
     /** Trains a fresh mask (all logits at the initial value) on a dataset; named after the dataset. */
     public WeightMask train(Dataset data) {
-        return train(data, WeightMask.constant(data.name(), model, selected(), init));
+        return train(data, initial(data.name()));
+    }
+
+    /** A fresh mask: every selected parameter's logits at the initial value. */
+    public WeightMask initial(String name) {
+        return WeightMask.constant(name, model, selected(), init);
     }
 
     /** Trains a mask starting from the given logits (copied; the argument is not modified). */
     public WeightMask train(Dataset data, WeightMask start) {
         start.checkFits(model);
+        for (String f : frozen)
+            if (!start.covers(f)) throw new IllegalArgumentException("frozen parameter '" + f + "' is not in the mask " + start.params());
         if (batchSize % k != 0) throw new IllegalArgumentException("K = " + k + " does not divide the batch size " + batchSize);
         List<String> names = start.params();
         LinkedHashMap<String, INDArray> logits = new LinkedHashMap<>();
@@ -230,6 +253,7 @@ public final class Masks {
                 Map<String, INDArray> batch = data.rows(sampler.batch(t));
                 double loss = s.gradient(logits, batch, t);
                 batch.values().forEach(INDArray::close);    // free native memory now, not at the next GC
+                for (String f : frozen) s.grad.get(f).assign(0);   // zero gradient: Adam leaves the logit as it is
                 adam.step(logits, s.grad, Adam.clipFactor(s.grad.values(), clip));
                 running = Double.isNaN(running) ? loss : 0.98 * running + 0.02 * loss;
                 if (t % 20 == 19 || t == steps - 1) {

@@ -13,16 +13,34 @@ public final class SimpleCnn {
     private SimpleCnn() {
     }
 
+    /** The paper's channel widths. */
+    public static final int[] WIDTHS = {32, 64, 128, 256};
+
     /** With the paper's dropout rates (0.25, 0.5) or none ({@code dropout = false}). */
     public static Model classifier(int channels, int height, int width, int classes, boolean dropout, long seed) {
-        return Graph.make(seed, g -> classifier(channels, height, width, classes, dropout ? 0.25 : 0, dropout ? 0.5 : 0, seed, g));
+        return classifier(channels, height, width, classes, dropout, WIDTHS, seed);
+    }
+
+    /** With other channel widths for the four convolutions (e.g. {16, 32, 64, 128} for a quick run). */
+    public static Model classifier(int channels, int height, int width, int classes, boolean dropout, int[] widths, long seed) {
+        if (widths.length != 4) throw new IllegalArgumentException("the simple CNN has 4 convolutions; got " + widths.length + " widths");
+        for (int w : widths) if (w <= 0) throw new IllegalArgumentException("channel widths must be > 0, got " + java.util.Arrays.toString(widths));
+        return Graph.make(seed, g -> classifier(channels, height, width, classes, dropout ? 0.25 : 0, dropout ? 0.5 : 0, widths, seed, g));
+    }
+
+    /** The CIFAR-10 network: 3×32×32 inputs, 10 classes. */
+    public static Model cifar(boolean dropout, int[] widths, long seed) {
+        return classifier(3, 32, 32, 10, dropout, widths, seed);
     }
 
     static Model classifier(int channels, int height, int width, int classes, double p1, double p2, long seed, Graph g) {
+        return classifier(channels, height, width, classes, p1, p2, WIDTHS, seed, g);
+    }
+
+    static Model classifier(int channels, int height, int width, int classes, double p1, double p2, int[] widths, long seed, Graph g) {
         SDVariable x = g.input("x", -1, (long) channels * height * width);
         SDVariable y = g.input("y", -1, classes);
         SDVariable h = x.reshape(-1, channels, height, width);
-        int[] widths = {32, 64, 128, 256};
         int in = channels, hh = height, ww = width;
         for (int i = 0; i < 4; i++) {
             h = Conv2d.apply(g, "conv." + i, h, in, widths[i], 3, 1, true);
@@ -38,7 +56,7 @@ public final class SimpleCnn {
         SDVariable pooled = Conv2d.globalAveragePool(h);
         SDVariable logits = g.named(Linear.apply(g, "out_layer", pooled, in, classes, true), "logits");
         SDVariable loss = g.named(Losses.groupedCrossEntropy(g.sd(), logits, y, 1, classes), "loss");
-        return g.build("SimpleCNN " + channels + "x" + height + "x" + width + (p1 + p2 > 0 ? " dropout" : ""),
+        return g.build("SimpleCNN " + channels + "x" + height + "x" + width + " " + java.util.Arrays.toString(widths) + (p1 + p2 > 0 ? " dropout" : ""),
                 loss, logits, Metric.groupedArgmax("y", 1, classes), "y");
     }
 }

@@ -41,6 +41,7 @@ public final class Chart {
     double[][] z;                           // heatmap values [rows][cols]
     List<String> rowLabels;
     Double yMin, yMax;
+    boolean diverging;
     int width = 720, height = 420;
 
     Chart(Kind kind, List<String> categories, double[] xs) {
@@ -77,6 +78,23 @@ public final class Chart {
         return this;
     }
 
+    /**
+     * A heatmap of signed values (differences): colours run red (negative) through white (0) to blue (positive),
+     * symmetric around 0, and the static image writes each cell's value when the matrix is small.
+     */
+    public Chart diverging() {
+        if (kind != Kind.HEATMAP) throw new IllegalStateException("diverging colours are for heatmaps; this chart is a " + kind.name().toLowerCase());
+        diverging = true;
+        return this;
+    }
+
+    /** The largest |value| of a heatmap (its diverging colour range). */
+    double absMax() {
+        double m = 0;
+        for (double[] r : z) for (double v : r) if (Double.isFinite(v)) m = Math.max(m, Math.abs(v));
+        return m == 0 ? 1 : m;
+    }
+
     /** Adds error bars (±) to a bar series. */
     public Chart errors(String seriesName, double[] plusMinus) {
         if (!series.containsKey(seriesName)) throw new IllegalArgumentException("no series '" + seriesName + "'; have " + series.keySet());
@@ -110,6 +128,9 @@ public final class Chart {
     public String html() {
         String id = "modmask_" + UUID.randomUUID().toString().replace("-", "");   // also a JS identifier
         String js = figure().asJavascript(id).replaceAll("(?s)</?script[^>]*>", "");
+        if (diverging)      // Tablesaw's heatmap has no colour-scale setting: add Plotly's own keys to the trace
+            js = js.replaceFirst("type\\s*:\\s*'heatmap'", java.util.regex.Matcher.quoteReplacement(String.format(java.util.Locale.ROOT,
+                    "type: 'heatmap', zmin: %s, zmax: %s, colorscale: [[0,'#b2182b'],[0.5,'#f7f7f7'],[1,'#2166ac']]", -absMax(), absMax())));
         return PlotlyJs.onceScripts() + "<div id='" + id + "'><img alt='" + Html.escape(title) + "' src='data:image/png;base64,"
                 + pngBase64() + "'/></div>\n<script>(function(){function draw(){if(window.Plotly){document.getElementById('"
                 + id + "').innerHTML='';" + js + "}else{setTimeout(draw,50);}}draw();})();</script>";

@@ -221,13 +221,24 @@ final class ChartPainter {
             mn = Math.min(mn, v);
             mx = Math.max(mx, v);
         }
+        if (c.diverging) {
+            mx = c.absMax();
+            mn = -mx;
+        }
         if (mx == mn) mx = mn + 1;
         double cw = (double) pw() / cols, rh = (double) ph() / rows;
         for (int i = 0; i < rows; i++)
             for (int j = 0; j < cols; j++) {
-                g.setColor(viridis((z[i][j] - mn) / (mx - mn)));
+                g.setColor(colour((z[i][j] - mn) / (mx - mn)));
                 g.fill(new Rectangle2D.Double(left + j * cw, top + i * rh, cw + 0.5, rh + 0.5));
             }
+        if (c.diverging && rows <= 12 && cols <= 12) {          // small difference matrices: the numbers too
+            g.setColor(Color.BLACK);
+            for (int i = 0; i < rows; i++)
+                for (int j = 0; j < cols; j++)
+                    if (Double.isFinite(z[i][j]))
+                        drawCentered(String.format(java.util.Locale.ROOT, "%.0f", z[i][j]).replace("-0", "0"), (int) (left + (j + 0.5) * cw), (int) (top + (i + 0.5) * rh + 4));
+        }
         g.setColor(Color.DARK_GRAY);
         for (int i = 0; i < rows && rows <= 40; i++) {
             String s = c.rowLabels.get(i);
@@ -249,7 +260,7 @@ final class ChartPainter {
             }
         }
         for (int s = 0; s < 100; s++) {
-            g.setColor(viridis(s / 99.0));
+            g.setColor(colour(s / 99.0));
             g.fillRect(c.width - right + 14, (int) (top + ph() * (1 - (s + 1) / 100.0)), 14, ph() / 100 + 1);
         }
         g.setColor(Color.DARK_GRAY);
@@ -257,6 +268,18 @@ final class ChartPainter {
         for (double v = Math.ceil(mn / step - 1e-9) * step; v <= mx + step * 1e-9; v += step)
             g.drawString(tick(v, step), c.width - right + 32, (int) (top + ph() * (1 - (v - mn) / (mx - mn))) + 4);
         drawCentered(c.xLabel, left + pw() / 2, c.height - 12);
+    }
+
+    private Color colour(double t) {
+        return c.diverging ? redWhiteBlue(t) : viridis(t);
+    }
+
+    private static Color redWhiteBlue(double t) {
+        t = Math.max(0, Math.min(1, Double.isFinite(t) ? t : 0.5));
+        double[] lo = t < 0.5 ? new double[]{178, 24, 43} : new double[]{247, 247, 247};
+        double[] hi = t < 0.5 ? new double[]{247, 247, 247} : new double[]{33, 102, 172};
+        double f = t < 0.5 ? t * 2 : (t - 0.5) * 2;
+        return new Color((int) (lo[0] + f * (hi[0] - lo[0])), (int) (lo[1] + f * (hi[1] - lo[1])), (int) (lo[2] + f * (hi[2] - lo[2])));
     }
 
     private static Color viridis(double t) {

@@ -81,4 +81,19 @@ class ProtocolTest {
         assertEquals("layers.2.weight", t.stringColumn("params").get(2));
         assertEquals(0.0, t.doubleColumn("drop %").get(1), 1e-9, "a keep-everything mask drops nothing");
     }
+
+    @Test
+    void laterStagesCanKeepTheControlMasksOutputLayer() {
+        Result r = Protocol.of("keep last", seed -> Mlp.classifier(22, new int[]{32}, 10, seed))
+                .train(TwoOps.all(), t -> t.steps(50))
+                .masks(m -> m.steps(30).maskBiases(true))
+                .stage("control", TwoOps.all()).stage("+", TwoOps.only(TwoOps.Op.ADD))
+                .view("+", TwoOps.only(TwoOps.Op.ADD))
+                .keepFromControl("layers.1.weight", "layers.1.bias")
+                .run();
+        WeightMask control = r.mask("control", 0), plus = r.mask("+", 0);
+        assertEquals(control.logits("layers.1.weight"), plus.logits("layers.1.weight"));
+        assertEquals(control.logits("layers.1.bias"), plus.logits("layers.1.bias"));
+        assertNotEquals(control.logits("layers.0.weight"), plus.logits("layers.0.weight"));
+    }
 }

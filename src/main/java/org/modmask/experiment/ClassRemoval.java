@@ -1,0 +1,188 @@
+package org.modmask.experiment;
+
+import org.modmask.analysis.Confusion;
+import org.modmask.data.Dataset;
+import org.modmask.plot.Chart;
+import org.modmask.plot.Plot;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+import java.util.*;
+
+/**
+ * The class-removal analysis of spec §3.5 on a {@link Protocol} result whose first stage is the control mask and
+ * whose other stages are each named after the class their training data left out (e.g. "cat"): row-normalized
+ * confusion matrices on a validation set, their differences from the control in percentage points, the relative
+ * drop of the removed class and the largest other-class drop as a share of it (spec §2 items 9–11), mean ± std
+ * over runs.
+ * <pre>{@code
+ * var removal = ClassRemoval.of(result, cifar.valid(), Cifar10.CLASSES);
+ * removal.drops()                 // one row per removed class
+ * removal.heatmap("cat")          // Δ confusion, percentage points
+ * }</pre>
+ */
+public final class ClassRemoval {
+    private final String[] classes;
+    private final List<String> removed;
+    /** [run] control confusion; [stage][run] confusion with that stage's mask. */
+    private final List<double[][]> control = new ArrayList<>();
+    private final Map<String, List<double[][]>> without = new LinkedHashMap<>();
+
+    private ClassRemoval(String[] classes, List<String> removed) {
+        this.classes = classes;
+        this.removed = removed;
+    }
+
+    /** Evaluates every run's masks on {@code data} (labels one-hot in column {@code y}). */
+    public static ClassRemoval of(Result result, Dataset data, String[] classNames) {
+        List<String> stages = new ArrayList<>(result.run(0).masks().keySet());
+        String controlStage = stages.remove(0);
+        for (String s : stages) index(classNames, s);
+        ClassRemoval c = new ClassRemoval(classNames.clone(), stages);
+        for (Result.Run run : result.runs()) {
+            c.control.add(Confusion.matrix(run.model(), run.masks().get(controlStage), data, "y", classNames.length));
+            for (String s : stages)
+                c.without.computeIfAbsent(s, k -> new ArrayList<>())
+                        .add(Confusion.matrix(run.model(), run.masks().get(s), data, "y", classNames.length));
+        }
+        return c;
+    }
+
+    /** From confusion matrices already computed (tests, or masks evaluated elsewhere): control[run], without[stage][run]. */
+    public static ClassRemoval of(String[] classNames, List<double[][]> control, Map<String, List<double[][]>> without) {
+        ClassRemoval c = new ClassRemoval(classNames.clone(), new ArrayList<>(without.keySet()));
+        for (String s : without.keySet()) {
+            index(classNames, s);
+            if (without.get(s).size() != control.size())
+                throw new IllegalArgumentException("stage '" + s + "' has " + without.get(s).size() + " runs, the control " + control.size());
+        }
+        c.control.addAll(control);
+        c.without.putAll(without);
+        return c;
+    }
+
+    private static int index(String[] classNames, String stage) {
+        for (int i = 0; i < classNames.length; i++) if (classNames[i].equals(stage)) return i;
+        throw new IllegalArgumentException("stage '" + stage + "' is not a class name; class-removal stages must be named after the removed class "
+                + Arrays.toString(classNames));
+    }
+
+    /** The removed classes, in stage order. */
+    public List<String> removed() {
+        return Collections.unmodifiableList(removed);
+    }
+
+    /** Mean row-normalized confusion (fractions) of the control mask. */
+    public double[][] controlConfusion() {
+        return mean(control);
+    }
+
+    /** Mean {@code Δ = C_without − C_control} in percentage points, for the stage that removed {@code cls}. */
+    public double[][] difference(String cls) {
+        List<double[][]> ds = new ArrayList<>();
+        List<double[][]> w = stage(cls);
+        for (int r = 0; r < w.size(); r++) ds.add(Confusion.differencePoints(w.get(r), control.get(r)));
+        return mean(ds);
+    }
+
+    private List<double[][]> stage(String cls) {
+        List<double[][]> w = without.get(cls);
+        if (w == null) throw new IllegalArgumentException("no class-removal stage '" + cls + "'; have " + removed);
+        return w;
+    }
+
+    /**
+     * One row per removed class: its relative drop (%, spec item 10: {@code −rel(c)}), the largest other-class
+     * drop as % of it (item 11), which other class dropped most, and where the removed class's lost mass went most.
+     */
+    public Table drops() {
+        Table t = Table.create("class removal: relative drop of the removed class and of the others",
+                StringColumn.create("removed class"), DoubleColumn.create("target drop %"), DoubleColumn.create("± target"),
+                DoubleColumn.create("largest other / target %"), DoubleColumn.create("± other"),
+                DoubleColumn.create("control accuracy %"), StringColumn.create("most hurt other class"), StringColumn.create("mass moved most to"));
+        for (String s : removed) {
+            int c = index(classes, s);
+            List<double[][]> w = stage(s);
+            double[] target = new double[w.size()], other = new double[w.size()];
+            double[] meanRel = new double[classes.length];
+            for (int r = 0; r < w.size(); r++) {
+                double[] rel = Confusion.relativeChange(w.get(r), control.get(r));
+                target[r] = -rel[c];
+                other[r] = Confusion.worstOtherOverTarget(rel, c);
+                for (int i = 0; i < rel.length; i++) meanRel[i] += rel[i] / w.size();
+            }
+            int hurt = -1, gain = -1;
+            double[][] d = difference(s);
+            for (int i = 0; i < classes.length; i++) {
+                if (i == c) continue;
+                if (hurt < 0 || meanRel[i] < meanRel[hurt]) hurt = i;
+                if (gain < 0 || d[c][i] > d[c][gain]) gain = i;
+            }
+            t.stringColumn(0).append(s);
+            t.doubleColumn(1).append(round(meanOf(target)));
+            t.doubleColumn(2).append(round(stdOf(target)));
+            t.doubleColumn(3).append(round(meanOf(other)));
+            t.doubleColumn(4).append(round(stdOf(other)));
+            t.doubleColumn(5).append(round(controlConfusion()[c][c] * 100));
+            t.stringColumn(6).append(classes[hurt]);
+            t.stringColumn(7).append(String.format(Locale.ROOT, "%s (%+.1f pp)", classes[gain], d[c][gain]));
+        }
+        return t;
+    }
+
+    /** The confusion difference for one removed class as a red–white–blue heatmap (true class rows, predictions columns). */
+    public Chart heatmap(String cls) {
+        return Plot.heatmap("confusion change without '" + cls + "' (percentage points; rows: true class)", difference(cls), classes, classes)
+                .diverging().xLabel("predicted class");
+    }
+
+    /** Bars of the relative drop of every removed class next to the largest drop of any other class (both in %). */
+    public Chart dropBars() {
+        Table d = drops();
+        Table t = Table.create("relative accuracy drop (%)", d.stringColumn("removed class").copy().setName("class"),
+                d.doubleColumn("target drop %").copy().setName("removed class"),
+                DoubleColumn.create("largest other class"));
+        for (String s : removed) {
+            int c = index(classes, s);
+            List<double[][]> w = stage(s);
+            double worst = 0;
+            for (int r = 0; r < w.size(); r++) {
+                double[] rel = Confusion.relativeChange(w.get(r), control.get(r));
+                double m = 0;
+                for (int i = 0; i < rel.length; i++) if (i != c) m = Math.min(m, rel[i]);
+                worst += -m / w.size();
+            }
+            t.doubleColumn("largest other class").append(round(worst));
+        }
+        return Plot.bars(t, "class", "removed class", "largest other class")
+                .errors("removed class", d.doubleColumn("± target").asDoubleArray()).yLabel("relative drop (%)");
+    }
+
+    private static double[][] mean(List<double[][]> ms) {
+        int n = ms.get(0).length;
+        double[][] m = new double[n][n];
+        for (double[][] x : ms) for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) m[i][j] += x[i][j] / ms.size();
+        return m;
+    }
+
+    private static double meanOf(double[] v) {
+        return Arrays.stream(v).average().orElse(Double.NaN);
+    }
+
+    private static double stdOf(double[] v) {
+        if (v.length < 2) return 0;
+        double m = meanOf(v), s = 0;
+        for (double x : v) s += (x - m) * (x - m);
+        return Math.sqrt(s / (v.length - 1));
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+
+    @Override
+    public String toString() {
+        return "ClassRemoval of " + removed + " over " + control.size() + " run(s)";
+    }
+}

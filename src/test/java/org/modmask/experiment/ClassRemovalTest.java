@@ -1,0 +1,50 @@
+package org.modmask.experiment;
+
+import org.junit.jupiter.api.Test;
+import org.modmask.analysis.Confusion;
+import tech.tablesaw.api.Table;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The class-removal summaries (spec §2 items 9–11) on hand-made confusion matrices over two runs. */
+class ClassRemovalTest {
+    static final String[] C = {"cat", "dog", "car"};
+
+    @Test
+    void dropsDifferencesAndWhereTheMassWent() {
+        double[][] ref = Confusion.normalizeRows(new long[][]{{80, 10, 10}, {10, 80, 10}, {0, 0, 100}});
+        // run 1: removing "cat" moves 40 points of cat to dog; dog loses 4 points (5 % of its 80)
+        double[][] cat1 = Confusion.normalizeRows(new long[][]{{40, 50, 10}, {10, 76, 14}, {0, 0, 100}});
+        // run 2: cat loses 60 points to dog; no other class drops
+        double[][] cat2 = Confusion.normalizeRows(new long[][]{{20, 70, 10}, {10, 80, 10}, {0, 0, 100}});
+        ClassRemoval r = ClassRemoval.of(C, List.of(ref, ref), Map.of("cat", List.of(cat1, cat2)));
+        double[][] d = r.difference("cat");
+        assertEquals(-50, d[0][0], 1e-9, "mean of −40 and −60 points");
+        assertEquals(50, d[0][1], 1e-9);
+        assertEquals(-2, d[1][1], 1e-9);
+        Table t = r.drops();
+        assertEquals("cat", t.stringColumn("removed class").get(0));
+        assertEquals(62.5, t.doubleColumn("target drop %").get(0), 1e-9, "(50 % + 75 %) / 2 of the control's 80 %");
+        assertEquals(17.7, t.doubleColumn("± target").get(0), 1e-9);
+        // run 1: dog's relative drop −5 % over cat's −50 % → 10 %; run 2: 0 % → mean 5 %
+        assertEquals(5.0, t.doubleColumn("largest other / target %").get(0), 1e-9);
+        assertEquals("dog", t.stringColumn("most hurt other class").get(0));
+        assertTrue(t.stringColumn("mass moved most to").get(0).startsWith("dog (+50.0 pp)"), t.stringColumn("mass moved most to").get(0));
+        assertEquals(80.0, t.doubleColumn("control accuracy %").get(0), 1e-9);
+        assertNotNull(r.heatmap("cat").png());
+        assertNotNull(r.dropBars().png());
+    }
+
+    @Test
+    void stagesMustBeClassNames() {
+        double[][] ref = {{1, 0}, {0, 1}};
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ClassRemoval.of(new String[]{"a", "b"}, List.<double[][]>of(ref), Map.of("without a", List.<double[][]>of(ref))));
+        assertTrue(e.getMessage().contains("'without a'"), e.getMessage());
+        ClassRemoval r = ClassRemoval.of(new String[]{"a", "b"}, List.<double[][]>of(ref), Map.of("a", List.<double[][]>of(ref)));
+        assertThrows(IllegalArgumentException.class, () -> r.difference("b"));
+    }
+}
