@@ -170,6 +170,26 @@ public final class Transfer {
         }
     }
 
+    /**
+     * One column per outcome ("new init 2", …): the shared proportion of {@code layer} (a weight name or "total")
+     * against the task index, to compare the initialization variants in one table or chart.
+     */
+    public static Table compare(String layer, Outcome... outcomes) {
+        Table t = Table.create("shared proportion of " + layer + " by task and new-weight init", IntColumn.create("task"));
+        Table first = outcomes[0].shared();
+        t.intColumn("task").append(first.intColumn("task"));
+        for (Outcome o : outcomes) {
+            Table s = o.shared();
+            if (s.rowCount() != first.rowCount()) throw new IllegalArgumentException("outcomes with different numbers of tasks");
+            t.addColumns(s.doubleColumn(layer).copy().setName("new init " + fmt(o.newInit())));
+        }
+        return t;
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+    }
+
     private static double round(double v) {
         return Math.round(v * 1000) / 1000.0;
     }
