@@ -22,8 +22,13 @@ public final class Download {
     private Download() {
     }
 
-    /** {@code dir/name}, downloaded from {@code url} first when missing. */
+    /** {@code dir/name}, downloaded from {@code url} first when missing (checked against the official MD5). */
     public static Path file(Path dir, String name, String url, String md5) throws IOException {
+        return file(dir, name, url, "MD5", md5);
+    }
+
+    /** The same with another digest ("SHA-256"). */
+    public static Path file(Path dir, String name, String url, String algorithm, String digestHex) throws IOException {
         Path f = dir.resolve(name);
         if (Files.exists(f)) return f;
         Files.createDirectories(dir);
@@ -32,13 +37,13 @@ public final class Download {
             HttpResponse<InputStream> r = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build()
                     .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofInputStream());
             if (r.statusCode() != 200) throw new IOException("download of " + url + " answered HTTP " + r.statusCode());
-            MessageDigest digest = MessageDigest.getInstance("MD5");
+            MessageDigest digest = MessageDigest.getInstance(algorithm);
             try (InputStream in = new DigestInputStream(r.body(), digest)) {
                 Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
             }
             String got = HexFormat.of().formatHex(digest.digest());
-            if (md5 != null && !got.equalsIgnoreCase(md5))
-                throw new IOException("download of " + url + " has MD5 " + got + ", expected " + md5);
+            if (digestHex != null && !got.equalsIgnoreCase(digestHex))
+                throw new IOException("download of " + url + " has " + algorithm + " " + got + ", expected " + digestHex);
             Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE);
             return f;
         } catch (InterruptedException e) {
