@@ -144,6 +144,15 @@ public final class Scan {
         return toDataset("SCAN " + s.name().toLowerCase(Locale.ROOT) + " test", pairs(s, false));
     }
 
+    /** Padded to fixed lengths (an unrolled LSTM graph needs them): commands + EOS to srcLen, actions + EOS to tgtLen. */
+    public Dataset train(Split s, int srcLen, int tgtLen) {
+        return toDataset("SCAN " + s.name().toLowerCase(Locale.ROOT) + " train", pairs(s, true), srcLen, tgtLen);
+    }
+
+    public Dataset test(Split s, int srcLen, int tgtLen) {
+        return toDataset("SCAN " + s.name().toLowerCase(Locale.ROOT) + " test", pairs(s, false), srcLen, tgtLen);
+    }
+
     /** The longest action sequence of a split's file (greedy decoding runs one step longer). */
     public int maxOutLength(Split s, boolean train) {
         return pairs(s, train).stream().mapToInt(p -> p.out().size()).max().orElse(0);
@@ -152,9 +161,19 @@ public final class Scan {
     /** Examples as padded id arrays (see the class comment for the columns). */
     public Dataset toDataset(String name, List<Pair> pairs) {
         if (pairs.isEmpty()) throw new IllegalArgumentException("no SCAN examples for '" + name + "'");
+        return toDataset(name, pairs, pairs.stream().mapToInt(p -> p.in().size()).max().getAsInt() + 1,
+                pairs.stream().mapToInt(p -> p.out().size()).max().getAsInt() + 1);
+    }
+
+    /** Examples padded to the given lengths (which must fit the longest command + EOS and action sequence + EOS). */
+    public Dataset toDataset(String name, List<Pair> pairs, int ts, int tt) {
+        if (pairs.isEmpty()) throw new IllegalArgumentException("no SCAN examples for '" + name + "'");
         int n = pairs.size();
-        int ts = pairs.stream().mapToInt(p -> p.in().size()).max().getAsInt() + 1;
-        int tt = pairs.stream().mapToInt(p -> p.out().size()).max().getAsInt() + 1;
+        int needS = pairs.stream().mapToInt(p -> p.in().size()).max().getAsInt() + 1;
+        int needT = pairs.stream().mapToInt(p -> p.out().size()).max().getAsInt() + 1;
+        if (ts < needS || tt < needT)
+            throw new IllegalArgumentException("'" + name + "' needs lengths of at least " + needS + " (commands + EOS) and " + needT
+                    + " (actions + EOS); got " + ts + " and " + tt);
         float[] src = new float[n * ts], srcMask = new float[n * ts];
         float[] tin = new float[n * tt], tout = new float[n * tt], tmask = new float[n * tt];
         for (int i = 0; i < n; i++) {

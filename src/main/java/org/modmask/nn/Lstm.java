@@ -24,6 +24,10 @@ public final class Lstm {
     public record Result(List<SDVariable> outputs, List<SDVariable> h, List<SDVariable> c) {
     }
 
+    /** One time step: the top layer's output and every layer's new (h, c). */
+    public record Step(SDVariable output, List<SDVariable> h, List<SDVariable> c) {
+    }
+
     /**
      * @param xs  inputs per time step, each [B, in]
      * @param h0  initial hidden states per layer (null: zeros)
@@ -31,34 +35,93 @@ public final class Lstm {
      */
     public static Result apply(Graph g, String prefix, List<SDVariable> xs, int in, int hidden, int layers,
                                List<SDVariable> h0, List<SDVariable> c0) {
-        List<SDVariable> seq = xs, hs = new ArrayList<>(), cs = new ArrayList<>();
-        for (int l = 0; l < layers; l++) {
-            int inl = l == 0 ? in : hidden;
-            String p = prefix + "." + l;
-            SDVariable wih = g.param(p + ".weight_ih", weightIh(g.init(), inl, hidden));
-            SDVariable whh = g.param(p + ".weight_hh", weightHh(g.init(), hidden));
-            INDArray bias = g.init().zeros(4L * hidden);
-            bias.get(NDArrayIndex.interval(hidden, 2 * hidden)).assign(1);
-            SDVariable bih = g.param(p + ".bias_ih", bias);
-            SDVariable bhh = g.param(p + ".bias_hh", g.init().zeros(4L * hidden));
-            SDVariable h = h0 != null ? h0.get(l) : null, c = c0 != null ? c0.get(l) : null;
-            List<SDVariable> out = new ArrayList<>();
-            for (SDVariable x : seq) {
-                SDVariable gates = g.sd().mmul(x, wih, false, true, false).add(bih).add(bhh);
-                if (h != null) gates = gates.add(g.sd().mmul(h, whh, false, true, false));
+        return apply(g, prefix, xs, in, hidden, layers, h0, c0, null, 0);
+    }
+
+    /**
+     * With per-step masks [B, 1] (1: a real position; 0: padding, where every state is carried over unchanged, so the
+     * final states are those at each sequence's true length) and dropout between layers (training only).
+     */
+    public static Result apply(Graph g, String prefix, List<SDVariable> xs, int in, int hidden, int layers,
+                               List<SDVariable> h0, List<SDVariable> c0, List<SDVariable> masks, double dropout) {
+        Cells cells = cells(g, prefix, in, hidden, layers).dropout(dropout);
+        List<SDVariable> h = h0, c = c0, out = new ArrayList<>();
+        for (int t = 0; t < xs.size(); t++) {
+            Step s = cells.step(xs.get(t), h, c, masks == null ? null : masks.get(t));
+            h = s.h();
+            c = s.c();
+            out.add(s.output());
+        }
+        return new Result(out, h, c);
+    }
+
+    /** The parameters of a multi-layer LSTM, created once, to be stepped by hand (e.g. a decoder feeding back its output). */
+    public static Cells cells(Graph g, String prefix, int in, int hidden, int layers) {
+        return new Cells(g, prefix, in, hidden, layers);
+    }
+
+    public static final class Cells {
+        private final Graph g;
+        private final String prefix;
+        private final int hidden, layers;
+        private final List<SDVariable[]> w = new ArrayList<>();
+        private double dropout;
+        private int steps;
+
+        private Cells(Graph g, String prefix, int in, int hidden, int layers) {
+            this.g = g;
+            this.prefix = prefix;
+            this.hidden = hidden;
+            this.layers = layers;
+            for (int l = 0; l < layers; l++) {
+                int inl = l == 0 ? in : hidden;
+                String p = prefix + "." + l;
+                SDVariable wih = g.param(p + ".weight_ih", weightIh(g.init(), inl, hidden));
+                SDVariable whh = g.param(p + ".weight_hh", weightHh(g.init(), hidden));
+                INDArray bias = g.init().zeros(4L * hidden);
+                bias.get(NDArrayIndex.interval(hidden, 2 * hidden)).assign(1);
+                SDVariable bih = g.param(p + ".bias_ih", bias);
+                SDVariable bhh = g.param(p + ".bias_hh", g.init().zeros(4L * hidden));
+                w.add(new SDVariable[]{wih, whh, bih, bhh});
+            }
+        }
+
+        /** Dropout on each layer's output before the next layer (not after the top layer), as PyTorch's LSTM. */
+        public Cells dropout(double p) {
+            dropout = p;
+            return this;
+        }
+
+        /**
+         * @param h    per-layer hidden states, or null for zeros
+         * @param mask [B, 1] with 1 where the step is real, or null
+         */
+        public Step step(SDVariable x, List<SDVariable> h, List<SDVariable> c, SDVariable mask) {
+            int t = steps++;
+            List<SDVariable> hs = new ArrayList<>(), cs = new ArrayList<>();
+            SDVariable in = x;
+            for (int l = 0; l < layers; l++) {
+                SDVariable[] p = w.get(l);
+                SDVariable hOld = h != null ? h.get(l) : null, cOld = c != null ? c.get(l) : null;
+                SDVariable gates = g.sd().mmul(in, p[0], false, true, false).add(p[2]).add(p[3]);
+                if (hOld != null) gates = gates.add(g.sd().mmul(hOld, p[1], false, true, false));
                 SDVariable i = g.sd().nn().sigmoid(block(gates, 0, hidden));
                 SDVariable f = g.sd().nn().sigmoid(block(gates, 1, hidden));
                 SDVariable cand = g.sd().math().tanh(block(gates, 2, hidden));
                 SDVariable o = g.sd().nn().sigmoid(block(gates, 3, hidden));
-                c = c == null ? i.mul(cand) : f.mul(c).add(i.mul(cand));
-                h = o.mul(g.sd().math().tanh(c));
-                out.add(h);
+                SDVariable cNew = cOld == null ? i.mul(cand) : f.mul(cOld).add(i.mul(cand));
+                SDVariable hNew = o.mul(g.sd().math().tanh(cNew));
+                if (mask != null) {              // padding: keep the old state (zeros when there was none)
+                    SDVariable keep = mask.rsub(1.0);
+                    cNew = cOld == null ? cNew.mul(mask) : cNew.mul(mask).add(cOld.mul(keep));
+                    hNew = hOld == null ? hNew.mul(mask) : hNew.mul(mask).add(hOld.mul(keep));
+                }
+                hs.add(hNew);
+                cs.add(cNew);
+                in = l < layers - 1 ? g.dropout(prefix + ".drop." + l + "." + t, hNew, dropout, hidden) : hNew;
             }
-            hs.add(h);
-            cs.add(c);
-            seq = out;
+            return new Step(in, hs, cs);
         }
-        return new Result(seq, hs, cs);
     }
 
     private static SDVariable block(SDVariable gates, int k, int hidden) {
