@@ -139,24 +139,28 @@ public final class ClassRemoval {
 
     /** Bars of the relative drop of every removed class next to the largest drop of any other class (both in %). */
     public Chart dropBars() {
+        Table t = dropComparison();
+        return Plot.bars(t, "class", "removed class", "largest other class")
+                .errors("removed class", drops().doubleColumn("± target").asDoubleArray()).yLabel("relative drop (%)");
+    }
+
+    /** What the drop bars show: per removed class, its own relative drop and the largest other class's (both %). */
+    public Table dropComparison() {
         Table d = drops();
-        Table t = Table.create("relative accuracy drop (%)", d.stringColumn("removed class").copy().setName("class"),
-                d.doubleColumn("target drop %").copy().setName("removed class"),
-                DoubleColumn.create("largest other class"));
-        for (String s : removed) {
-            int c = index(classes, s);
-            List<double[][]> w = stage(s);
-            double worst = 0;
+        double[] other = new double[removed.size()];
+        for (int k = 0; k < removed.size(); k++) {
+            int c = index(classes, removed.get(k));
+            List<double[][]> w = stage(removed.get(k));
             for (int r = 0; r < w.size(); r++) {
                 double[] rel = Confusion.relativeChange(w.get(r), control.get(r));
                 double m = 0;
                 for (int i = 0; i < rel.length; i++) if (i != c) m = Math.min(m, rel[i]);
-                worst += -m / w.size();
+                other[k] += -m / w.size();
             }
-            t.doubleColumn("largest other class").append(round(worst));
+            other[k] = round(other[k]);
         }
-        return Plot.bars(t, "class", "removed class", "largest other class")
-                .errors("removed class", d.doubleColumn("± target").asDoubleArray()).yLabel("relative drop (%)");
+        return Table.create("relative accuracy drop (%)", d.stringColumn("removed class").copy().setName("class"),
+                d.doubleColumn("target drop %").copy().setName("removed class"), DoubleColumn.create("largest other class", other));
     }
 
     private static double[][] mean(List<double[][]> ms) {

@@ -35,6 +35,10 @@ class ClassRemovalTest {
         assertTrue(t.stringColumn("mass moved most to").get(0).startsWith("dog (+50.0 pp)"), t.stringColumn("mass moved most to").get(0));
         assertEquals(80.0, t.doubleColumn("control accuracy %").get(0), 1e-9);
         assertNotNull(r.heatmap("cat").png());
+        Table bars = r.dropComparison();
+        assertEquals(1, bars.rowCount());
+        assertEquals(62.5, bars.doubleColumn("removed class").get(0), 1e-9);
+        assertEquals(2.5, bars.doubleColumn("largest other class").get(0), 1e-9, "dog: −5 % in run 1, 0 % in run 2");
         assertNotNull(r.dropBars().png());
     }
 
