@@ -187,17 +187,20 @@ final class ChartPainter {
             g.setStroke(new BasicStroke(1.8f));
             for (int i = 0; i < v.length; i++) {
                 double px = left + pw() * (c.xs[i] - xmin) / (xmax - xmin), py = y(v[i]);
-                if (c.kind == Chart.Kind.SCATTER) g.fillOval((int) px - 3, (int) py - 3, 6, 6);
-                else if (i > 0 && Double.isFinite(v[i - 1]) && Double.isFinite(v[i]))
+                if (c.kind == Chart.Kind.SCATTER || (v.length <= 30 && Double.isFinite(v[i]))) g.fillOval((int) px - 3, (int) py - 3, 6, 6);
+                if (c.kind != Chart.Kind.SCATTER && i > 0 && Double.isFinite(v[i - 1]) && Double.isFinite(v[i]))
                     g.draw(new Line2D.Double(left + pw() * (c.xs[i - 1] - xmin) / (xmax - xmin), y(v[i - 1]), px, py));
             }
         }
         g.setStroke(new BasicStroke(1f));
         g.setColor(Color.DARK_GRAY);
-        for (int i = 0; i <= 5; i++) {
-            double xv = xmin + (xmax - xmin) * i / 5;
-            drawCentered(Html.format(xv), (int) (left + pw() * i / 5.0), top + ph() + 16);
-        }
+        // round x ticks; whole numbers only when the x values are (task indices, steps)
+        boolean whole = true;
+        for (double x : c.xs) whole &= x == Math.rint(x);
+        double step = niceStep((xmax - xmin) / 5);
+        if (whole) step = Math.max(1, Math.rint(step));
+        for (double xv = Math.ceil(xmin / step - 1e-9) * step; xv <= xmax + step * 1e-9; xv += step)
+            drawCentered(tick(xv, step), (int) (left + pw() * (xv - xmin) / (xmax - xmin)), top + ph() + 16);
     }
 
     private void legend() {

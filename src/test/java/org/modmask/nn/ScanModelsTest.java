@@ -77,11 +77,10 @@ class ScanModelsTest {
         // next token = previous token + 1 (mod 4); SOS = 0, EOS = 3: from SOS the model writes 1, 2, EOS
         Model m = Graph.make(1, g -> {
             SDVariable tgtIn = g.input("tgt_in", -1, -1);
-            SDVariable src = g.input("src", -1, -1);
             INDArray shift = Nd4j.zeros(4, 4);
             for (int i = 0; i < 4; i++) shift.putScalar(i, (i + 1) % 4, 10);
             SDVariable w = g.param("shift.weight", shift);
-            SDVariable logits = g.named(Embedding.lookup(g, tgtIn, w, 4, 4).add(src.sum(1).reshape(-1, 1, 1).mul(0)), "logits");
+            SDVariable logits = g.named(Embedding.lookup(g, tgtIn, w, 4, 4), "logits");
             return g.build("shift", logits.sum(), logits, Seq2Seq.teacherForcedExactMatch());
         });
         Map<String, INDArray> batch = Map.of("src", Nd4j.zeros(2, 1));
