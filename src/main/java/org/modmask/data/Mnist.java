@@ -11,7 +11,7 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * MNIST from the four official IDX files ({@code train-images-idx3-ubyte.gz}, ...) in {@code <data dir>/mnist}
- * ({@link Workspace#data()}, set by {@code MODMASK_DATA}). Images become {@code x} [N, 784] with pixels in [0, 1]
+ * ({@link Workspace#data()}, set by {@code MODMASK_DATA}), or the same files unpacked. Images become {@code x} [N, 784] with pixels in [0, 1]
  * (no other normalization, as in Lange et al.), labels one-hot {@code y} [N, 10] and {@code label} [N, 1].
  * A missing file is downloaded when a network is there (and checked against the official MD5).
  */
@@ -54,8 +54,16 @@ public final class Mnist {
         }
     }
 
+    /** The official {@code .gz} file, or the same file unpacked (without {@code .gz}); downloaded when neither is there. */
     private static Path file(Path dir, String name) throws IOException {
+        Path plain = dir.resolve(name.substring(0, name.length() - 3));
+        if (!Files.exists(dir.resolve(name)) && Files.exists(plain)) return plain;
         return Download.file(dir, name, MIRROR + name, md5(name));
+    }
+
+    private static InputStream open(Path f) throws IOException {
+        InputStream in = new BufferedInputStream(Files.newInputStream(f), 1 << 16);
+        return f.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(in, 1 << 16) : in;
     }
 
     /** The official files' MD5 sums (a download that differs is refused). */
@@ -70,7 +78,7 @@ public final class Mnist {
     }
 
     static float[] readImages(Path f) throws IOException {
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(new GZIPInputStream(Files.newInputStream(f))))) {
+        try (DataInputStream in = new DataInputStream(open(f))) {
             if (in.readInt() != 2051) throw new IOException(f + " is not an IDX image file (magic number)");
             int n = in.readInt(), rows = in.readInt(), cols = in.readInt();
             if (rows != 28 || cols != 28) throw new IOException(f + " holds " + rows + "×" + cols + " images, expected 28×28");
@@ -83,7 +91,7 @@ public final class Mnist {
     }
 
     static byte[] readLabels(Path f) throws IOException {
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(new GZIPInputStream(Files.newInputStream(f))))) {
+        try (DataInputStream in = new DataInputStream(open(f))) {
             if (in.readInt() != 2049) throw new IOException(f + " is not an IDX label file (magic number)");
             byte[] y = new byte[in.readInt()];
             in.readFully(y);
