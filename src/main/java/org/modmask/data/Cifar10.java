@@ -10,6 +10,7 @@ import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.SplittableRandom;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -90,6 +91,57 @@ public final class Cifar10 {
 
     public double[] std() {
         return std.clone();
+    }
+
+    /** The reference ResNet's normalization constants (spec §3.5), on the 0–1 scale. */
+    public static final double[] RESNET_MEAN = {0.4914, 0.4822, 0.4465}, RESNET_STD = {0.2023, 0.1994, 0.2010};
+
+    /** All 50k training images (the ResNet experiment trains on them and tests on {@link #test()}). */
+    public Dataset trainAll() {
+        Dataset t = train, v = valid;
+        org.nd4j.linalg.api.ndarray.INDArray[] cols = new org.nd4j.linalg.api.ndarray.INDArray[3];
+        String[] names = {"x", "y", "label"};
+        for (int i = 0; i < 3; i++) cols[i] = Nd4j.concat(0, t.column(names[i]), v.column(names[i]));
+        return Dataset.of("CIFAR-10 train (all 50k)", "x", cols[0], "y", cols[1], "label", cols[2]);
+    }
+
+    /** The same images normalized with other per-channel constants (0–1 scale), e.g. {@link #RESNET_MEAN}/{@link #RESNET_STD}. */
+    public Dataset renormalized(Dataset d, double[] mean01, double[] std01) {
+        INDArray x = d.column("x").dup();
+        for (int c = 0; c < 3; c++) {
+            // x = (raw − mean)/std  →  x' = (raw/255 − m)/s = x·std/(255 s) + (mean/255 − m)/s
+            double a = std[c] / (255 * std01[c]), b = (mean[c] / 255 - mean01[c]) / std01[c];
+            x.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(c * 1024, (c + 1) * 1024)).muli(a).addi(b);
+        }
+        return d.with("x", x);
+    }
+
+    /**
+     * Random crops of the 4-pixel zero-padded image and horizontal flips with probability ½ (the reference ResNet's
+     * augmentation), drawn from (seed, step): a batch transform for {@code Train.augment}. Padding is 0 in the
+     * normalized space.
+     */
+    public static org.modmask.train.Train.Augment cropAndFlip(long seed) {
+        return (batch, step) -> {
+            INDArray x = batch.get("x");
+            int n = (int) x.size(0);
+            float[] in = x.dup('c').data().asFloat(), out = new float[in.length];
+            SplittableRandom r = new SplittableRandom(BatchSampler.mix(seed, step));
+            for (int i = 0; i < n; i++) {
+                int dy = r.nextInt(9) - 4, dx = r.nextInt(9) - 4;
+                boolean flip = r.nextBoolean();
+                for (int c = 0; c < 3; c++)
+                    for (int yy = 0; yy < 32; yy++)
+                        for (int xx = 0; xx < 32; xx++) {
+                            int sy = yy + dy, sx0 = xx + dx, sx = flip ? 31 - sx0 : sx0;
+                            float v = sy < 0 || sy > 31 || sx0 < 0 || sx0 > 31 ? 0f : in[i * PIXELS + c * 1024 + sy * 32 + sx];
+                            out[i * PIXELS + c * 1024 + yy * 32 + xx] = v;
+                        }
+            }
+            java.util.Map<String, INDArray> b = new java.util.HashMap<>(batch);
+            b.put("x", Nd4j.create(out, x.shape(), 'c'));
+            return b;
+        };
     }
 
     /** The examples of every class but {@code cls} (labels stay 10-way). */

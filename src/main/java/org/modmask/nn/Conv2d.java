@@ -26,6 +26,18 @@ public final class Conv2d {
         return b == null ? g.sd().cnn().conv2d(x, wk, cfg) : g.sd().cnn().conv2d(x, wk, b, cfg);
     }
 
+    /**
+     * A k×k convolution with a stride, no bias, and He initialization by fan-out, N(0, 2 / (k·k·out)), as the
+     * reference's ResNet (spec §3.5).
+     */
+    public static SDVariable heFanOut(Graph g, String prefix, SDVariable x, int in, int out, int k, int pad, int stride) {
+        SDVariable w = g.param(prefix + ".weight", g.init().normal(Math.sqrt(2.0 / (k * k * out)), out, in, k, k));
+        SDVariable wk = g.sd().permute(w, 2, 3, 1, 0);
+        Conv2DConfig cfg = Conv2DConfig.builder().kH(k).kW(k).sH(stride).sW(stride).pH(pad).pW(pad).dH(1).dW(1)
+                .dataFormat("NCHW").weightsFormat(WeightsFormat.YXIO).build();
+        return g.sd().cnn().conv2d(x, wk, cfg);
+    }
+
     /** k×k max pooling with stride k. */
     public static SDVariable maxPool(Graph g, SDVariable x, int k) {
         return g.sd().cnn().maxPooling2d(x, Pooling2DConfig.builder().kH(k).kW(k).sH(k).sW(k).isNHWC(false).build());

@@ -71,6 +71,21 @@ public final class Graph {
         return sd.var(name, value.castTo(dataType));
     }
 
+    private final LinkedHashMap<String, Model.State> states = new LinkedHashMap<>();
+
+    /**
+     * A running statistic: an array the graph reads as an input, which every training-mode step moves toward the
+     * value of {@code batchValue}: {@code state = (1 − momentum)·state + momentum·batchValue}. Not trainable, not
+     * masked; saved with the parameters in checkpoints.
+     */
+    public SDVariable state(String name, INDArray initial, SDVariable batchValue, double momentum) {
+        INDArray value = initial.castTo(dataType).dup();
+        SDVariable v = aux(name, (b, t, r) -> value, initial.shape());
+        SDVariable out = batchValue.rename("batch." + name + suffix);
+        states.put(name + suffix, new Model.State(value, out.name(), momentum));
+        return v;
+    }
+
     /** An input the model makes for itself from each batch (see {@link AuxInput}). */
     public SDVariable aux(String name, AuxInput make, long... shape) {
         name = name + suffix;
@@ -133,6 +148,8 @@ public final class Graph {
      */
     public Model build(String kind, SDVariable loss, SDVariable logits, Metric metric, String... labels) {
         sd.setLossVariables(loss);
-        return new Model(kind, sd, params, inputs, List.of(labels), loss.name(), logits.name(), metric, aux, seed);
+        Model m = new Model(kind, sd, params, inputs, List.of(labels), loss.name(), logits.name(), metric, aux, seed);
+        m.states.putAll(states);
+        return m;
     }
 }

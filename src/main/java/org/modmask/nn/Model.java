@@ -31,6 +31,12 @@ public final class Model {
     /** How the graph was built (null for a foreign graph); lets {@link Replicas} build K copies in one graph. */
     java.util.function.Function<Graph, Model> recipe;
     private Replicas replicas;
+    /** Running statistics (batch normalization): updated after each training-mode step, fed as inputs. */
+    final LinkedHashMap<String, State> states = new LinkedHashMap<>();
+
+    /** A non-trainable array the graph reads, moved toward a batch statistic after each training step. */
+    record State(INDArray value, String batchVariable, double momentum) {
+    }
 
     Model(String kind, SameDiff sd, LinkedHashMap<String, Param> params, List<String> inputs, List<String> labels,
           String lossName, String logitsName, Metric metric, Map<String, AuxInput> aux, long seed) {
@@ -129,16 +135,30 @@ public final class Model {
         get(name).assign(value);
     }
 
-    /** A deep copy of all parameter values, by name. */
+    /** A deep copy of all parameter values, by name, and of the running statistics (e.g. batch normalization's). */
     public LinkedHashMap<String, INDArray> snapshot() {
         LinkedHashMap<String, INDArray> m = new LinkedHashMap<>();
         for (String n : params.keySet()) m.put(n, get(n).dup());
+        states.forEach((n, st) -> m.put(n, st.value().dup()));
         return m;
+    }
+
+    /** The names of the running statistics (not trainable, not masked), e.g. {@code bn1.running_mean}. */
+    public List<String> stateNames() {
+        return List.copyOf(states.keySet());
     }
 
     /** Copies values into the bound arrays (in place). */
     public void load(Map<String, INDArray> values) {
         for (var e : values.entrySet()) {
+            State st = states.get(e.getKey());
+            if (st != null) {
+                if (!Arrays.equals(st.value().shape(), e.getValue().shape()))
+                    throw new IllegalArgumentException("state '" + e.getKey() + "' has shape " + Arrays.toString(st.value().shape())
+                            + ", the values have " + Arrays.toString(e.getValue().shape()));
+                st.value().assign(e.getValue());
+                continue;
+            }
             Param p = param(e.getKey());
             if (!Arrays.equals(p.shape(), e.getValue().shape()))
                 throw new IllegalArgumentException("parameter '" + e.getKey() + "' has shape " + Arrays.toString(p.shape())
@@ -211,15 +231,21 @@ public final class Model {
     public Step step(Map<String, INDArray> batch, Collection<String> paramNames) {
         for (String n : paramNames) param(n);
         Map<String, INDArray> ph = placeholders(batch, true);
+        List<String> outs = new ArrayList<>(List.of(lossName));
+        boolean update = training && !states.isEmpty();
+        if (update) states.values().forEach(st -> outs.add(st.batchVariable()));
         OutAndGrad og;
-        if (gradientsBuilt) og = sd.calculateGradientsAndOutputs(ph, List.of(lossName), paramNames);
+        if (gradientsBuilt) og = sd.calculateGradientsAndOutputs(ph, outs, paramNames);
         else {   // only the first call builds the gradient graph, which SameDiff announces on stdout
-            og = Quiet.stdout(() -> sd.calculateGradientsAndOutputs(ph, List.of(lossName), paramNames));
+            og = Quiet.stdout(() -> sd.calculateGradientsAndOutputs(ph, outs, paramNames));
             gradientsBuilt = true;
         }
         double loss = og.getOutputs().get(lossName).getDouble(0);
         if (!Double.isFinite(loss))
             throw new ArithmeticException("the loss of " + kind + " is " + loss + " (expected a finite number)");
+        if (update)        // running = (1 − m)·running + m·batch statistic, as PyTorch's batch normalization
+            for (State st : states.values())
+                st.value().muli(1 - st.momentum()).addi(og.getOutputs().get(st.batchVariable()).castTo(st.value().dataType()).mul(st.momentum()));
         return new Step(loss, og.getGradients());
     }
 
@@ -240,7 +266,7 @@ public final class Model {
      * model wrapped with {@link #of} (its graph cannot be rebuilt). Built once per K and kept.
      */
     public Replicas replicas(int k) {
-        if (recipe == null || k < 2) return null;
+        if (recipe == null || k < 2 || !states.isEmpty()) return null;   // copies would not share the running statistics
         if (replicas == null || replicas.count() != k) replicas = new Replicas(this, k);
         return replicas;
     }

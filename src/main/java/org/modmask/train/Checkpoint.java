@@ -108,8 +108,10 @@ public final class Checkpoint {
             else if (!Arrays.equals(a.shape(), p.shape()))
                 problems.add("'" + p.name() + "' has shape " + Arrays.toString(a.shape()) + ", expected " + Arrays.toString(p.shape()));
         }
+        for (String n : model.stateNames())
+            if (!s.params().containsKey(n)) problems.add("missing running statistic '" + n + "'");
         for (String n : s.params().keySet())
-            if (!model.hasParam(n)) problems.add("unexpected '" + n + "'");
+            if (!model.hasParam(n) && !model.stateNames().contains(n)) problems.add("unexpected '" + n + "'");
         if (!problems.isEmpty())
             throw new IllegalArgumentException("checkpoint " + path + " (model '" + s.config().getProperty("model", "?")
                     + "') does not fit " + model.kind() + ": " + String.join("; ", problems));

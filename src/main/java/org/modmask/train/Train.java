@@ -40,6 +40,15 @@ public final class Train {
     private long logEvery = 100;
     private Collection<String> trainable;
     private final List<Consumer<StepInfo>> listeners = new ArrayList<>();
+    private double momentum = -1, weightDecay = 0;
+    private long[] lrDrops = new long[0];
+    private Augment augment;
+
+    /** Changes a training batch before each step (e.g. random crops and flips), reproducibly from the step index. */
+    @FunctionalInterface
+    public interface Augment {
+        Map<String, INDArray> apply(Map<String, INDArray> batch, long step);
+    }
 
     /** What a listener sees after each step. */
     public record StepInfo(long step, long total, double loss) {
@@ -80,6 +89,33 @@ public final class Train {
     public Train eps(double e) {
         eps = e;
         return this;
+    }
+
+    /** SGD with momentum and L2 weight decay instead of Adam (the reference's ResNet: 0.9 and 1e-4). */
+    public Train sgd(double momentum, double weightDecay) {
+        new Sgd(1, momentum, weightDecay);                 // validates
+        this.momentum = momentum;
+        this.weightDecay = weightDecay;
+        return this;
+    }
+
+    /** Multiplies the learning rate by 0.1 at each of these steps (the reference's ResNet: 32k and 48k). */
+    public Train lrDrops(long... atSteps) {
+        for (long s : atSteps) if (s <= 0) throw new IllegalArgumentException("learning-rate drops must be at steps > 0, got " + s);
+        lrDrops = atSteps.clone();
+        return this;
+    }
+
+    public Train augment(Augment a) {
+        augment = a;
+        return this;
+    }
+
+    /** The learning rate at a step, after the drops before it. */
+    double lrAt(long step) {
+        double v = lr;
+        for (long d : lrDrops) if (step >= d) v *= 0.1;
+        return v;
     }
 
     /** Global-norm clipping threshold; 0 disables clipping. */
@@ -136,6 +172,12 @@ public final class Train {
         p.setProperty("eps", Double.toString(eps));
         p.setProperty("clip", Double.toString(clip));
         p.setProperty("seed", Long.toString(seed));
+        if (momentum >= 0) {
+            p.setProperty("optimizer", "sgd");
+            p.setProperty("momentum", Double.toString(momentum));
+            p.setProperty("weightDecay", Double.toString(weightDecay));
+        }
+        if (lrDrops.length > 0) p.setProperty("lrDrops", java.util.Arrays.toString(lrDrops));
         return p;
     }
 
@@ -144,9 +186,10 @@ public final class Train {
         List<String> names = trainable != null ? List.copyOf(trainable)
                 : model.parameters().stream().map(Param::name).toList();
         Adam adam = new Adam(lr, beta1, beta2, eps);
+        Sgd sgd = momentum >= 0 ? new Sgd(lr, momentum, weightDecay) : null;
         BatchSampler sampler = new BatchSampler(data.size(), batchSize, seed);
         long start = 0;
-        if (checkpoint != null && Files.exists(checkpoint)) start = resume(adam);
+        if (checkpoint != null && Files.exists(checkpoint)) start = resume(adam, sgd);
         Table history = Table.create("training " + model.kind(), LongColumn.create("step"), DoubleColumn.create("loss"));
         Map<String, INDArray> params = new LinkedHashMap<>();
         for (String n : names) params.put(n, model.get(n));
@@ -157,9 +200,16 @@ public final class Train {
             for (long t = start; t < steps; t++) {
                 model.reseed(BatchSampler.mix(seed + 1, t));      // dropout masks depend only on (seed, step)
                 Map<String, INDArray> batch = data.rows(sampler.batch(t));
+                if (augment != null) batch = augment.apply(batch, t);
                 Model.Step s = model.step(batch, names);
                 double f = Adam.clipFactor(s.gradients().values(), clip);
-                adam.step(params, s.gradients(), f);
+                if (sgd != null) {
+                    sgd.lr(lrAt(t));
+                    sgd.step(params, s.gradients(), f);
+                } else {
+                    adam.lr(lrAt(t));
+                    adam.step(params, s.gradients(), f);
+                }
                 s.free();                                   // native memory back now, not at the next GC
                 batch.values().forEach(INDArray::close);
                 running = Double.isNaN(running) ? s.loss() : 0.98 * running + 0.02 * s.loss();
@@ -170,7 +220,7 @@ public final class Train {
                 StepInfo info = new StepInfo(t + 1, steps, s.loss());
                 for (var l : listeners) l.accept(info);
                 bar.update(t + 1, Map.of("loss", running));
-                if (checkpoint != null && ((t + 1) % checkpointEvery == 0 || t == steps - 1)) save(adam, t + 1);
+                if (checkpoint != null && ((t + 1) % checkpointEvery == 0 || t == steps - 1)) save(adam, sgd, t + 1);
             }
         } finally {
             model.training(wasTraining);
@@ -178,22 +228,24 @@ public final class Train {
         return history;
     }
 
-    private long resume(Adam adam) {
+    private long resume(Adam adam, Sgd sgd) {
         try {
             Checkpoint.State s = Checkpoint.read(checkpoint);
             Checkpoint.checkCompatible(s, model, checkpoint);
             model.load(s.params());
-            adam.restore(s.adamSteps(), s.adamM(), s.adamV());
+            if (sgd != null) sgd.restore(s.adamSteps(), s.adamM());     // SGD's momentum buffers take the first-moment slot
+            else adam.restore(s.adamSteps(), s.adamM(), s.adamV());
             return Math.min(s.step(), steps);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private void save(Adam adam, long step) {
+    private void save(Adam adam, Sgd sgd, long step) {
         try {
-            Checkpoint.save(checkpoint, new Checkpoint.State(config(), step, model.snapshot(),
-                    adam.steps(), adam.firstMoments(), adam.secondMoments()));
+            Checkpoint.save(checkpoint, sgd != null
+                    ? new Checkpoint.State(config(), step, model.snapshot(), sgd.steps(), sgd.velocity(), Map.of())
+                    : new Checkpoint.State(config(), step, model.snapshot(), adam.steps(), adam.firstMoments(), adam.secondMoments()));
         } catch (IOException e) {
             throw new UncheckedIOException("could not save checkpoint " + checkpoint, e);
         }
