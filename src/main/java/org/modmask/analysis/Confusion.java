@@ -66,9 +66,14 @@ public final class Confusion {
 
     /** Largest other-class drop as % of the target's: {@code min(min_{i≠c} rel(i), 0) / rel(c) × 100}. */
     public static double worstOtherOverTarget(double[] rel, int target) {
+        return -worstOtherDrop(rel, target) / rel[target] * 100;
+    }
+
+    /** The largest relative drop of any class but the target, as a positive %: {@code −min(min_{i≠c} rel(i), 0)}. */
+    public static double worstOtherDrop(double[] rel, int target) {
         double worst = 0;
         for (int i = 0; i < rel.length; i++) if (i != target) worst = Math.min(worst, rel[i]);
-        return worst / rel[target] * 100;
+        return -worst;
     }
 
     /** A matrix as a table with the class names as row labels and columns. */

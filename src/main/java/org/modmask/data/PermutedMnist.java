@@ -32,7 +32,8 @@ public final class PermutedMnist {
         INDArray x = mnist.column("x");
         // in double: a float32 sum over 47M pixels drifts in the fourth decimal
         double sum = 0, sq = 0;
-        java.nio.FloatBuffer v = x.dup('c').data().asNio().order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+        INDArray flat = x.isView() || x.ordering() != 'c' ? x.dup('c') : x;
+        java.nio.FloatBuffer v = flat.data().asNio().order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
         long n = x.length();
         for (long i = 0; i < n; i++) {
             double f = v.get((int) i);

@@ -120,10 +120,10 @@ public final class ClassRemoval {
                 if (gain < 0 || d[c][i] > d[c][gain]) gain = i;
             }
             t.stringColumn(0).append(s);
-            t.doubleColumn(1).append(round(meanOf(target)));
-            t.doubleColumn(2).append(round(stdOf(target)));
-            t.doubleColumn(3).append(round(meanOf(other)));
-            t.doubleColumn(4).append(round(stdOf(other)));
+            t.doubleColumn(1).append(round(Result.mean(target)));
+            t.doubleColumn(2).append(round(Result.std(target)));
+            t.doubleColumn(3).append(round(Result.mean(other)));
+            t.doubleColumn(4).append(round(Result.std(other)));
             t.doubleColumn(5).append(round(controlConfusion()[c][c] * 100));
             t.stringColumn(6).append(classes[hurt]);
             t.stringColumn(7).append(String.format(Locale.ROOT, "%s (%+.1f pp)", classes[gain], d[c][gain]));
@@ -139,24 +139,23 @@ public final class ClassRemoval {
 
     /** Bars of the relative drop of every removed class next to the largest drop of any other class (both in %). */
     public Chart dropBars() {
-        Table t = dropComparison();
-        return Plot.bars(t, "class", "removed class", "largest other class")
-                .errors("removed class", drops().doubleColumn("± target").asDoubleArray()).yLabel("relative drop (%)");
+        Table d = drops();
+        return Plot.bars(dropComparison(d), "class", "removed class", "largest other class")
+                .errors("removed class", d.doubleColumn("± target").asDoubleArray()).yLabel("relative drop (%)");
     }
 
     /** What the drop bars show: per removed class, its own relative drop and the largest other class's (both %). */
     public Table dropComparison() {
-        Table d = drops();
+        return dropComparison(drops());
+    }
+
+    private Table dropComparison(Table d) {
         double[] other = new double[removed.size()];
         for (int k = 0; k < removed.size(); k++) {
             int c = index(classes, removed.get(k));
             List<double[][]> w = stage(removed.get(k));
-            for (int r = 0; r < w.size(); r++) {
-                double[] rel = Confusion.relativeChange(w.get(r), control.get(r));
-                double m = 0;
-                for (int i = 0; i < rel.length; i++) if (i != c) m = Math.min(m, rel[i]);
-                other[k] += -m / w.size();
-            }
+            for (int r = 0; r < w.size(); r++)
+                other[k] += Confusion.worstOtherDrop(Confusion.relativeChange(w.get(r), control.get(r)), c) / w.size();
             other[k] = round(other[k]);
         }
         return Table.create("relative accuracy drop (%)", d.stringColumn("removed class").copy().setName("class"),
@@ -168,17 +167,6 @@ public final class ClassRemoval {
         double[][] m = new double[n][n];
         for (double[][] x : ms) for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) m[i][j] += x[i][j] / ms.size();
         return m;
-    }
-
-    private static double meanOf(double[] v) {
-        return Arrays.stream(v).average().orElse(Double.NaN);
-    }
-
-    private static double stdOf(double[] v) {
-        if (v.length < 2) return 0;
-        double m = meanOf(v), s = 0;
-        for (double x : v) s += (x - m) * (x - m);
-        return Math.sqrt(s / (v.length - 1));
     }
 
     private static double round(double v) {

@@ -7,7 +7,6 @@ import org.modmask.train.Adam;
 import org.modmask.train.Progress;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.*;
@@ -132,10 +131,7 @@ public final class JointMasks {
                                 ds.get(n), null, noiseSeed, t, s, ti++);
                         w.get(n).mul(b.get(n), model.get(n));
                     }
-                    Map<String, INDArray> part = new HashMap<>();
-                    for (var e : batch.entrySet())
-                        part.put(e.getKey(), e.getValue().get(NDArrayIndex.interval(s * chunk, (s + 1) * chunk), NDArrayIndex.all()));
-                    Model.Step st = model.step(part, names);
+                    Model.Step st = model.step(Masks.chunkOf(batch, s, chunk), names);
                     loss += st.loss() / k;
                     for (String n : names) {
                         INDArray g = st.gradients().get(n);

@@ -284,6 +284,14 @@ public final class Masks {
         }
     }
 
+    /** Rows [s·chunk, (s+1)·chunk) of every column: the part of the batch that sample s sees. */
+    static Map<String, INDArray> chunkOf(Map<String, INDArray> batch, int s, int chunk) {
+        Map<String, INDArray> part = new HashMap<>();
+        for (var e : batch.entrySet())
+            part.put(e.getKey(), e.getValue().get(NDArrayIndex.interval(s * chunk, (s + 1) * chunk), NDArrayIndex.all()));
+        return part;
+    }
+
     /** Working buffers of one mask-training session; writes sampled weights and restores the originals on close. */
     private final class Sampled implements AutoCloseable {
         final List<String> names;
@@ -361,14 +369,6 @@ public final class Masks {
             }
             addRegularizer();
             return loss;
-        }
-
-        /** Rows [s·chunk, (s+1)·chunk) of every column: the part of the batch that sample s sees. */
-        private Map<String, INDArray> chunkOf(Map<String, INDArray> batch, int s, int chunk) {
-            Map<String, INDArray> part = new HashMap<>();
-            for (var e : batch.entrySet())
-                part.put(e.getKey(), e.getValue().get(NDArrayIndex.interval(s * chunk, (s + 1) * chunk), NDArrayIndex.all()));
-            return part;
         }
 
         /** The sparsity term's gradient, (β / batch size) on every logit. */
