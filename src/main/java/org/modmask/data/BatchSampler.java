@@ -10,6 +10,8 @@ public final class BatchSampler {
     private final int n;
     private final int batchSize;
     private final long seed;
+    private final int[][] buckets;
+    private final int[] bucketOf;      // position in the concatenated buckets → bucket
 
     public BatchSampler(int n, int batchSize, long seed) {
         if (n <= 0) throw new IllegalArgumentException("cannot sample from an empty dataset (size " + n + ")");
@@ -17,13 +19,41 @@ public final class BatchSampler {
         this.n = n;
         this.batchSize = batchSize;
         this.seed = seed;
+        this.buckets = null;
+        this.bucketOf = null;
+    }
+
+    /**
+     * Batches from one bucket each: the bucket of a uniformly drawn example, then the whole batch from that bucket
+     * with replacement, so every example is still drawn equally often on average.
+     */
+    public BatchSampler(int[][] buckets, int batchSize, long seed) {
+        this(java.util.Arrays.stream(buckets).mapToInt(b -> b.length).sum(), batchSize, seed, buckets);
+    }
+
+    private BatchSampler(int n, int batchSize, long seed, int[][] buckets) {
+        if (n <= 0) throw new IllegalArgumentException("cannot sample from an empty dataset (size " + n + ")");
+        if (batchSize <= 0) throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
+        this.n = n;
+        this.batchSize = batchSize;
+        this.seed = seed;
+        this.buckets = buckets;
+        this.bucketOf = new int[n];
+        int at = 0;
+        for (int k = 0; k < buckets.length; k++)
+            for (int i = 0; i < buckets[k].length; i++) bucketOf[at++] = k;
     }
 
     /** Indices of batch number {@code step}. */
     public int[] batch(long step) {
         SplittableRandom r = new SplittableRandom(mix(seed, step));
         int[] idx = new int[batchSize];
-        for (int i = 0; i < batchSize; i++) idx[i] = r.nextInt(n);
+        if (buckets == null) {
+            for (int i = 0; i < batchSize; i++) idx[i] = r.nextInt(n);
+            return idx;
+        }
+        int[] bucket = buckets[bucketOf[r.nextInt(n)]];
+        for (int i = 0; i < batchSize; i++) idx[i] = bucket[r.nextInt(bucket.length)];
         return idx;
     }
 

@@ -14,10 +14,20 @@ public final class Dataset {
     private final String name;
     private final LinkedHashMap<String, INDArray> columns;
     private final int size;
+    /** Padded sequence columns, each group trimmed together to its mask column's longest row in a batch. */
+    private final Map<String, List<String>> sequences;
+    /** Examples grouped by length for batching (null: one group). */
+    private final int[][] buckets;
 
     private Dataset(String name, LinkedHashMap<String, INDArray> columns) {
+        this(name, columns, Map.of(), null);
+    }
+
+    private Dataset(String name, LinkedHashMap<String, INDArray> columns, Map<String, List<String>> sequences, int[][] buckets) {
         this.name = name;
         this.columns = columns;
+        this.sequences = sequences;
+        this.buckets = buckets;
         Integer n = null;
         for (var e : columns.entrySet()) {
             INDArray a = e.getValue();
@@ -62,11 +72,80 @@ public final class Dataset {
         return Collections.unmodifiableSet(columns.keySet());
     }
 
-    /** The rows at the given indices, as a batch. */
+    /** The rows at the given indices, as a batch (sequence columns trimmed to the batch's longest sequence). */
     public Map<String, INDArray> rows(int[] idx) {
         Map<String, INDArray> b = new LinkedHashMap<>();
         for (var e : columns.entrySet()) b.put(e.getKey(), Nd4j.pullRows(e.getValue(), 1, idx));
+        return trim(b);
+    }
+
+    /**
+     * Declares padded sequence columns: {@code mask} (1 on real positions, a prefix of each row) and the columns
+     * padded with it. Batches drawn by {@link #rows} are cut after the batch's longest sequence (rounded up to a
+     * multiple of 8, so that batches come in a few shapes), so a model whose graph takes any length computes little
+     * for padding that no example in the batch needs. Models unrolled for
+     * a fixed length must not use this.
+     */
+    public Dataset sequences(String mask, String... padded) {
+        column(mask);
+        List<String> cols = new ArrayList<>();
+        cols.add(mask);
+        for (String c : padded) {
+            if (column(c).size(1) != column(mask).size(1))
+                throw new IllegalArgumentException("column '" + c + "' has length " + column(c).size(1) + ", its mask '" + mask + "' " + column(mask).size(1));
+            cols.add(c);
+        }
+        Map<String, List<String>> seq = new LinkedHashMap<>(sequences);
+        seq.put(mask, List.copyOf(cols));
+        return new Dataset(name, columns, Collections.unmodifiableMap(seq), buckets);
+    }
+
+    /**
+     * Groups the examples into {@code n} buckets of similar length (by the row sums of {@code mask}, at quantiles),
+     * so that a batch drawn by {@link #sampler} comes from one bucket and, with {@link #sequences}, carries little
+     * padding. Each example is still drawn with the same probability.
+     */
+    public Dataset bucketed(String mask, int n) {
+        if (n < 1) throw new IllegalArgumentException("number of buckets must be >= 1, got " + n);
+        int[] len = column(mask).sum(1).toIntVector();
+        Integer[] order = new Integer[size];
+        for (int i = 0; i < size; i++) order[i] = i;
+        Arrays.sort(order, Comparator.comparingInt(i -> len[i]));
+        List<int[]> groups = new ArrayList<>();
+        int from = 0;
+        for (int k = 1; k <= n && from < size; k++) {
+            int to = (int) ((long) size * k / n);
+            while (to < size && to > 0 && len[order[to]] == len[order[to - 1]]) to++;     // one length, one bucket
+            if (to <= from) continue;
+            int[] g = new int[to - from];
+            for (int i = from; i < to; i++) g[i - from] = order[i];
+            groups.add(g);
+            from = to;
+        }
+        return new Dataset(name, columns, sequences, groups.toArray(new int[0][]));
+    }
+
+    /** The batch sampler for this dataset: uniform over examples, within one length bucket per batch when {@link #bucketed}. */
+    public BatchSampler sampler(int batchSize, long seed) {
+        return buckets == null ? new BatchSampler(size, batchSize, seed) : new BatchSampler(buckets, batchSize, seed);
+    }
+
+    private Map<String, INDArray> trim(Map<String, INDArray> b) {
+        for (var e : sequences.entrySet()) {
+            INDArray mask = b.get(e.getKey());
+            // rounded up to a multiple of 8: batches then come in a few shapes, whose buffers a model reuses
+            int len = (int) Math.min(mask.size(1), (lastNonZeroColumn(mask) + 1 + 7) / 8 * 8);
+            if (len == mask.size(1)) continue;
+            for (String c : e.getValue())
+                b.put(c, b.get(c).get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(0, Math.max(len, 1))).dup());
+        }
         return b;
+    }
+
+    private static int lastNonZeroColumn(INDArray mask) {
+        INDArray any = mask.sum(0);
+        for (int t = (int) any.length() - 1; t >= 0; t--) if (any.getDouble(t) != 0) return t;
+        return 0;
     }
 
     /** Rows [from, to) as a batch (views, no copy). */
@@ -93,18 +172,20 @@ public final class Dataset {
 
     /** The examples at the given indices, as a new dataset. */
     public Dataset subset(String newName, int[] idx) {
-        return new Dataset(newName, new LinkedHashMap<>(rows(idx)));
+        LinkedHashMap<String, INDArray> m = new LinkedHashMap<>();
+        for (var e : columns.entrySet()) m.put(e.getKey(), Nd4j.pullRows(e.getValue(), 1, idx));
+        return new Dataset(newName, m, sequences, null);
     }
 
     /** A copy with one column replaced or added. */
     public Dataset with(String col, INDArray values) {
         LinkedHashMap<String, INDArray> m = new LinkedHashMap<>(columns);
         m.put(col, values);
-        return new Dataset(name, m);
+        return new Dataset(name, m, sequences, buckets);
     }
 
     public Dataset named(String newName) {
-        return new Dataset(newName, columns);
+        return new Dataset(newName, columns, sequences, buckets);
     }
 
     @Override

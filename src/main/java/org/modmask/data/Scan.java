@@ -162,7 +162,8 @@ public final class Scan {
     public Dataset toDataset(String name, List<Pair> pairs) {
         if (pairs.isEmpty()) throw new IllegalArgumentException("no SCAN examples for '" + name + "'");
         return toDataset(name, pairs, pairs.stream().mapToInt(p -> p.in().size()).max().getAsInt() + 1,
-                pairs.stream().mapToInt(p -> p.out().size()).max().getAsInt() + 1);
+                pairs.stream().mapToInt(p -> p.out().size()).max().getAsInt() + 1)
+                .sequences("src_mask", "src").sequences("tgt_mask", "tgt_in", "tgt_out");
     }
 
     /** Examples padded to the given lengths (which must fit the longest command + EOS and action sequence + EOS). */

@@ -16,6 +16,7 @@ import java.util.*;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
+import java.util.function.ToDoubleBiFunction;
 
 /**
  * The paper's protocol (spec §1.7) as a reusable runner: for each run, train the base network (or resume its
@@ -33,8 +34,12 @@ import java.util.function.LongFunction;
  * }</pre>
  */
 public final class Protocol {
-    /** An evaluation view: a dataset and how to judge it. */
-    public record View(String name, Dataset data, Metric metric) {
+    /** An evaluation view: a dataset and how to judge it (the model's metric, another metric, or a whole scorer). */
+    public record View(String name, Dataset data, Metric metric, ToDoubleBiFunction<Model, Dataset> scorer) {
+        double score(Model m) {
+            if (scorer != null) return scorer.applyAsDouble(m, data);
+            return metric == null ? Eval.accuracy(m, data) : Eval.accuracy(m, data, metric);
+        }
     }
 
     private final String name;
@@ -48,6 +53,7 @@ public final class Protocol {
     private List<String> keepFromControl = List.of();
     private BiConsumer<Model, Integer> beforeMasks = (m, r) -> { };
     private int runs = 1;
+    private boolean complements = true;
     private long seed = 1;
     private Path dir;
 
@@ -82,12 +88,27 @@ public final class Protocol {
 
     /** A validation view judged by the model's own metric. */
     public Protocol view(String viewName, Dataset data) {
-        views.add(new View(viewName, data, null));
+        views.add(new View(viewName, data, null, null));
         return this;
     }
 
     public Protocol view(String viewName, Dataset data, Metric metric) {
-        views.add(new View(viewName, data, metric));
+        views.add(new View(viewName, data, metric, null));
+        return this;
+    }
+
+    /**
+     * A validation view scored by a function of the (masked) model and the data, e.g. greedy decoding
+     * ({@link org.modmask.nn.Seq2Seq#greedyAccuracy}).
+     */
+    public Protocol view(String viewName, Dataset data, ToDoubleBiFunction<Model, Dataset> scorer) {
+        views.add(new View(viewName, data, null, scorer));
+        return this;
+    }
+
+    /** Whether to evaluate each mask's complement too (default yes; SCAN's analysis does not use them). */
+    public Protocol complements(boolean on) {
+        complements = on;
         return this;
     }
 
@@ -162,7 +183,7 @@ public final class Protocol {
         evaluate(run, "unmasked", null);
         for (var e : masks.entrySet()) {
             evaluate(run, e.getKey(), e.getValue());
-            if (e.getValue() != control) {
+            if (e.getValue() != control && complements) {
                 evaluate(run, "¬" + e.getKey(), e.getValue().not());
                 if (!ioLayers.isEmpty())
                     evaluate(run, "¬" + e.getKey() + " (I/O full)", e.getValue().not().replace(ioLayers, control));
@@ -193,9 +214,9 @@ public final class Protocol {
     private void evaluate(Result.Run run, String maskName, WeightMask mask) {
         for (View v : views) {
             double acc;
-            if (mask == null) acc = v.metric() == null ? Eval.accuracy(run.model(), v.data()) : Eval.accuracy(run.model(), v.data(), v.metric());
+            if (mask == null) acc = v.score(run.model());
             else try (var a = mask.apply(run.model())) {
-                acc = v.metric() == null ? Eval.accuracy(run.model(), v.data()) : Eval.accuracy(run.model(), v.data(), v.metric());
+                acc = v.score(run.model());
             }
             run.accuracy().put(maskName + "\u0000" + v.name(), acc);
         }

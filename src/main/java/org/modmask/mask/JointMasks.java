@@ -115,7 +115,7 @@ public final class JointMasks {
             ds.put(n, new float[(int) p.length()]);
         }
         Adam adam = new Adam(lr);
-        BatchSampler sampler = new BatchSampler(data.size(), batchSize, seed);
+        BatchSampler sampler = data.sampler(batchSize, seed);
         int chunk = batchSize / k;
         try (Progress bar = Progress.Factory.start("weights + mask '" + start.name() + "'", steps)) {
             double running = Double.NaN;

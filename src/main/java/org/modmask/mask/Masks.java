@@ -246,7 +246,7 @@ public final class Masks {
         LinkedHashMap<String, INDArray> logits = new LinkedHashMap<>();
         for (String n : names) logits.put(n, start.logits(n).dup());
         Adam adam = new Adam(lr);
-        BatchSampler sampler = new BatchSampler(data.size(), batchSize, seed);
+        BatchSampler sampler = data.sampler(batchSize, seed);
         try (Sampled s = new Sampled(names); Progress bar = Progress.Factory.start("mask '" + start.name() + "'", steps)) {
             double running = Double.NaN;
             for (long t = 0; t < steps; t++) {

@@ -82,7 +82,7 @@ public final class Lstm {
                 bias.get(NDArrayIndex.interval(hidden, 2 * hidden)).assign(1);
                 SDVariable bih = g.param(p + ".bias_ih", bias);
                 SDVariable bhh = g.param(p + ".bias_hh", g.init().zeros(4L * hidden));
-                w.add(new SDVariable[]{wih, whh, bih, bhh});
+                w.add(new SDVariable[]{wih, whh, bih.add(bhh)});       // the two biases summed once, not per step
             }
         }
 
@@ -103,12 +103,13 @@ public final class Lstm {
             for (int l = 0; l < layers; l++) {
                 SDVariable[] p = w.get(l);
                 SDVariable hOld = h != null ? h.get(l) : null, cOld = c != null ? c.get(l) : null;
-                SDVariable gates = g.sd().mmul(in, p[0], false, true, false).add(p[2]).add(p[3]);
+                SDVariable gates = g.sd().mmul(in, p[0], false, true, false).add(p[2]);
                 if (hOld != null) gates = gates.add(g.sd().mmul(hOld, p[1], false, true, false));
-                SDVariable i = g.sd().nn().sigmoid(block(gates, 0, hidden));
-                SDVariable f = g.sd().nn().sigmoid(block(gates, 1, hidden));
+                SDVariable sig = g.sd().nn().sigmoid(gates);        // one op for i, f, o (SameDiff's cost is per op)
+                SDVariable i = block(sig, 0, hidden);
+                SDVariable f = block(sig, 1, hidden);
                 SDVariable cand = g.sd().math().tanh(block(gates, 2, hidden));
-                SDVariable o = g.sd().nn().sigmoid(block(gates, 3, hidden));
+                SDVariable o = block(sig, 3, hidden);
                 SDVariable cNew = cOld == null ? i.mul(cand) : f.mul(cOld).add(i.mul(cand));
                 SDVariable hNew = o.mul(g.sd().math().tanh(cNew));
                 if (mask != null) {              // padding: keep the old state (zeros when there was none)

@@ -61,38 +61,67 @@ public final class LstmSeq2Seq {
 
         SDVariable srcTable = g.param("encoder.embedding.weight", g.init().normal(1.0, c.srcVocab(), e));
         SDVariable srcEmb = g.dropout("encoder.embedding", Embedding.lookup(g, src, srcTable, c.srcVocab(), e), c.dropout(), c.srcLen(), e);
-        List<SDVariable> xs = new ArrayList<>(), ms = new ArrayList<>();
-        for (int t = 0; t < c.srcLen(); t++) {
-            xs.add(srcEmb.get(SDIndex.all(), SDIndex.point(t), SDIndex.all()));
-            ms.add(srcMask.get(SDIndex.all(), SDIndex.interval(t, t + 1)));
+        // The encoder runs over the padding too (an LSTM is causal, so states up to each true length are unaffected)
+        // and each layer's final (h, c) is picked at the last real position: three ops per layer instead of masking
+        // every step, since SameDiff's cost here is per op.
+        Lstm.Cells encoder = Lstm.cells(g, "encoder.lstm", e, h, c.layers()).dropout(c.dropout());
+        List<List<SDVariable>> hSteps = new ArrayList<>(), cSteps = new ArrayList<>();
+        for (int l = 0; l < c.layers(); l++) {
+            hSteps.add(new ArrayList<>());
+            cSteps.add(new ArrayList<>());
         }
-        Lstm.Result enc = Lstm.apply(g, "encoder.lstm", xs, e, h, c.layers(), null, null, ms, c.dropout());
+        List<SDVariable> hs = null, cs = null;
+        SDVariable[] srcSteps = sd.unstack(srcEmb, 1, c.srcLen());                               // one op for all steps
+        for (int t = 0; t < c.srcLen(); t++) {
+            Lstm.Step s = encoder.step(srcSteps[t], hs, cs, null);
+            hs = s.h();
+            cs = s.c();
+            for (int l = 0; l < c.layers(); l++) {
+                hSteps.get(l).add(hs.get(l));
+                cSteps.get(l).add(cs.get(l));
+            }
+        }
+        SDVariable last = lastPosition(g, srcMask, c.srcLen());                                  // [B, S, 1]
+        hs = new ArrayList<>();
+        cs = new ArrayList<>();
+        for (int l = 0; l < c.layers(); l++) {
+            hs.add(sd.stack(1, hSteps.get(l).toArray(new SDVariable[0])).mul(last).sum(1));
+            cs.add(sd.stack(1, cSteps.get(l).toArray(new SDVariable[0])).mul(last).sum(1));
+        }
 
         SDVariable tgtTable = g.param("decoder.embedding.weight", g.init().normal(1.0, c.tgtVocab(), e));
         SDVariable wOut = g.param("output_projection.weight", g.init().torchDefault(h, c.tgtVocab(), h));
         SDVariable bOut = g.param("output_projection.bias", g.init().torchDefault(h, c.tgtVocab()));
         Lstm.Cells dec = Lstm.cells(g, "decoder.lstm", e, h, c.layers());
-        List<SDVariable> hs = enc.h(), cs = enc.c(), logits = new ArrayList<>();
+        // all steps at once; (unstack, not a point slice per step: strided_slice's backward fails for t ≥ 16 in M2.1)
+        SDVariable[] given = sd.unstack(Embedding.lookup(g, tgtIn, tgtTable, c.tgtVocab(), e), 1, c.tgtLen());
+        SDVariable notTeacher = teacher.rsub(1.0);
+        List<SDVariable> logits = new ArrayList<>();
         SDVariable prev = null;
         for (int t = 0; t < c.tgtLen(); t++) {
-            SDVariable given = tgtIn.get(SDIndex.all(), SDIndex.interval(t, t + 1));            // [B, 1]
-            SDVariable token = given;
-            if (prev != null) {
-                SDVariable own = sd.argmax(prev, 1).castTo(g.dataType()).reshape(-1, 1);
-                token = given.mul(teacher).add(own.mul(teacher.rsub(1.0)));
+            SDVariable x = given[t];                                                                // [B, e]
+            if (prev != null) {       // the decoder's own previous argmax, embedded
+                SDVariable own = sd.mmul(sd.oneHot(sd.argmax(prev, 1).castTo(DataType.INT32), c.tgtVocab()).castTo(g.dataType()), tgtTable);
+                x = x.mul(teacher).add(own.mul(notTeacher));
             }
-            SDVariable x = Embedding.lookup(g, token, tgtTable, c.tgtVocab(), e).reshape(-1, e);
             x = g.dropout("decoder.embedding." + t, x, c.dropout(), e);
             Lstm.Step s = dec.step(x, hs, cs, null);
             hs = s.h();
             cs = s.c();
             prev = sd.mmul(s.output(), wOut, false, true, false).add(bOut);                 // [B, V]
-            logits.add(prev.reshape(-1, 1, c.tgtVocab()));
+            logits.add(prev);
         }
-        SDVariable all = g.named(sd.concat(1, logits.toArray(new SDVariable[0])), "logits");  // [B, T, V]
+        SDVariable all = g.named(sd.stack(1, logits.toArray(new SDVariable[0])), "logits");     // [B, T, V]
         SDVariable logp = Losses.logSoftmax(sd, all, 2);
         SDVariable target = sd.oneHot(tgtOut.castTo(DataType.INT32), c.tgtVocab()).castTo(g.dataType());
         SDVariable loss = g.named(logp.mul(target).sum(2).neg().mul(tgtMask).sum(1).mean(), "loss");
         return g.build(String.format("LSTM encoder-decoder %d×%d", c.layers(), h), loss, all, Seq2Seq.teacherForcedExactMatch(), "tgt_out", "tgt_mask");
+    }
+
+    /** [B, S, 1]: 1 at each sequence's last real position (the mask is a prefix of ones), else 0. */
+    private static SDVariable lastPosition(Graph g, SDVariable mask, int len) {
+        SDVariable next = len == 1 ? mask.mul(0)
+                : g.sd().concat(1, mask.get(SDIndex.all(), SDIndex.interval(1, len)), mask.get(SDIndex.all(), SDIndex.interval(0, 1)).mul(0));
+        return mask.sub(next).reshape(-1, len, 1);
     }
 }

@@ -26,6 +26,8 @@ public final class Model {
     private final Metric metric;
     private final LinkedHashMap<String, AuxInput> aux;
     private final SplittableRandom rng;
+    /** Intermediate buffers reused between calls (see {@link BufferPool}): up to half of ND4J's off-heap limit. */
+    private final BufferPool pool = new BufferPool(Math.min(8L << 30, Math.max(256L << 20, org.bytedeco.javacpp.Pointer.maxBytes() / 2)));
     private boolean training = false;
     private boolean gradientsBuilt = false;
     /** How the graph was built (null for a foreign graph); lets {@link Replicas} build K copies in one graph. */
@@ -219,12 +221,13 @@ public final class Model {
     /** The model's output for a batch. */
     public INDArray logits(Map<String, INDArray> batch) {
         Map<String, INDArray> ph = placeholders(batch, false);
-        return sd.output(ph, logitsName).get(logitsName);
+        return pool.around(sd, () -> sd.output(ph, logitsName).get(logitsName), List::of);
     }
 
     /** The mean loss on a batch. */
     public double loss(Map<String, INDArray> batch) {
-        return sd.output(placeholders(batch, true), lossName).get(lossName).getDouble(0);
+        Map<String, INDArray> ph = placeholders(batch, true);
+        return pool.around(sd, () -> sd.output(ph, lossName).get(lossName), List::of).getDouble(0);
     }
 
     /** Loss, logits and the gradient of the loss with respect to the named parameters, in one pass. */
@@ -235,7 +238,7 @@ public final class Model {
         boolean update = training && !states.isEmpty();
         if (update) states.values().forEach(st -> outs.add(st.batchVariable()));
         OutAndGrad og;
-        if (gradientsBuilt) og = sd.calculateGradientsAndOutputs(ph, outs, paramNames);
+        if (gradientsBuilt) og = pool.around(sd, () -> sd.calculateGradientsAndOutputs(ph, outs, paramNames), Model::arrays);
         else {   // only the first call builds the gradient graph, which SameDiff announces on stdout
             og = Quiet.stdout(() -> sd.calculateGradientsAndOutputs(ph, outs, paramNames));
             gradientsBuilt = true;
@@ -247,6 +250,12 @@ public final class Model {
             for (State st : states.values())
                 st.value().muli(1 - st.momentum()).addi(og.getOutputs().get(st.batchVariable()).castTo(st.value().dataType()).mul(st.momentum()));
         return new Step(loss, og.getGradients());
+    }
+
+    private static Collection<INDArray> arrays(OutAndGrad og) {
+        List<INDArray> all = new ArrayList<>(og.getOutputs().values());
+        all.addAll(og.getGradients().values());
+        return all;
     }
 
     /** The result of one forward/backward pass. */

@@ -51,6 +51,31 @@ public final class Seq2Seq {
         return out;
     }
 
+    /**
+     * Sequence-level exact-match accuracy of greedy decoding, for models whose graph takes the target prefix (the
+     * Transformer). Examples go in batches of similar target length, each decoded for its longest target + EOS
+     * (a longer output would be wrong anyway), so short sequences stop early.
+     */
+    public static java.util.function.ToDoubleBiFunction<Model, org.modmask.data.Dataset> greedyAccuracy(int sos, int eos) {
+        return (model, data) -> {
+            int[] len = data.column("tgt_mask").sum(1).toIntVector();
+            Integer[] order = new Integer[data.size()];
+            for (int i = 0; i < order.length; i++) order[i] = i;
+            java.util.Arrays.sort(order, java.util.Comparator.comparingInt(i -> len[i]));
+            long correct = 0;
+            int batch = 256;
+            for (int from = 0; from < order.length; from += batch) {
+                int[] idx = new int[Math.min(batch, order.length - from)];
+                for (int i = 0; i < idx.length; i++) idx[i] = order[from + i];
+                Map<String, INDArray> b = data.rows(idx);
+                int maxLen = 0;
+                for (int i : idx) maxLen = Math.max(maxLen, len[i]);
+                correct += exactMatches(greedy(model, b, maxLen, sos, eos), b);
+            }
+            return (double) correct / data.size();
+        };
+    }
+
     /** Exact match of greedy outputs against {@code tgt_out}/{@code tgt_mask} (whole sequence and its length). */
     public static long exactMatches(INDArray decoded, Map<String, INDArray> batch) {
         INDArray target = batch.get("tgt_out"), mask = batch.get("tgt_mask");

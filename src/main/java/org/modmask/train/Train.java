@@ -187,7 +187,7 @@ public final class Train {
                 : model.parameters().stream().map(Param::name).toList();
         Adam adam = new Adam(lr, beta1, beta2, eps);
         Sgd sgd = momentum >= 0 ? new Sgd(lr, momentum, weightDecay) : null;
-        BatchSampler sampler = new BatchSampler(data.size(), batchSize, seed);
+        BatchSampler sampler = data.sampler(batchSize, seed);
         long start = 0;
         if (checkpoint != null && Files.exists(checkpoint)) start = resume(adam, sgd);
         Table history = Table.create("training " + model.kind(), LongColumn.create("step"), DoubleColumn.create("loss"));

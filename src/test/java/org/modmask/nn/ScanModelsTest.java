@@ -50,6 +50,11 @@ class ScanModelsTest {
         INDArray decoded = Seq2Seq.greedy(m, all, (int) d.column("tgt_out").size(1) + 1, SCAN.outEos(), SCAN.outEos());
         assertEquals(d.size(), Seq2Seq.exactMatches(decoded, all), "greedy decoding of the training pairs: " + decoded);
         assertEquals(SCAN.decode(d.column("tgt_out").getRow(0)), SCAN.decode(decoded.getRow(0)));
+        assertEquals(1.0, Seq2Seq.greedyAccuracy(SCAN.outEos(), SCAN.outEos()).applyAsDouble(m, d), 0,
+                "length-sorted greedy accuracy over the dataset");
+        Dataset shuffledTargets = d.with("tgt_out", d.column("tgt_out").getRows(1, 2, 3, 4, 5, 6, 7, 0));
+        assertTrue(Seq2Seq.greedyAccuracy(SCAN.outEos(), SCAN.outEos()).applyAsDouble(m, shuffledTargets) < 1,
+                "other targets are not matched");
     }
 
     @Test

@@ -1,0 +1,62 @@
+package org.modmask.nn;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Reusing intermediate buffers between calls must never change a result or an array already handed out. */
+class BufferPoolTest {
+    static Map<String, INDArray> batch(long seed) {
+        Nd4j.getRandom().setSeed(seed);
+        return Map.of("src", Nd4j.rand(DataType.FLOAT, 6, 5).muli(5).castTo(DataType.INT32).castTo(DataType.FLOAT),
+                "src_mask", Nd4j.ones(DataType.FLOAT, 6, 5),
+                "tgt_in", Nd4j.rand(DataType.FLOAT, 6, 4).muli(4).castTo(DataType.INT32).castTo(DataType.FLOAT),
+                "tgt_out", Nd4j.rand(DataType.FLOAT, 6, 4).muli(4).castTo(DataType.INT32).castTo(DataType.FLOAT),
+                "tgt_mask", Nd4j.ones(DataType.FLOAT, 6, 4));
+    }
+
+    static Model model() {
+        return Transformer.of(new Transformer.Config(6, 5, 16, 2, 1, 1, 24, 0.0, false), 7);
+    }
+
+    @Test
+    void returnedArraysSurviveLaterCalls() {
+        Model m = model();
+        Map<String, INDArray> a = batch(1), b = batch(2);
+        INDArray logitsA = m.logits(a);
+        INDArray copyA = logitsA.dup();
+        List<String> names = m.parameters().stream().map(Param::name).toList();
+        Model.Step stepA = m.step(a, names);
+        Map<String, INDArray> gradsA = new java.util.HashMap<>();
+        stepA.gradients().forEach((k, v) -> gradsA.put(k, v.dup()));
+        for (int i = 0; i < 3; i++) {        // calls whose intermediates take the pooled buffers
+            m.logits(b);
+            m.step(b, names);
+        }
+        assertEquals(copyA, logitsA, "logits returned earlier were overwritten by later calls");
+        stepA.gradients().forEach((k, v) -> assertEquals(gradsA.get(k), v, "gradient '" + k + "' returned earlier was overwritten"));
+    }
+
+    @Test
+    void repeatedCallsGiveTheSameResultsAsAFreshModel() {
+        Model pooled = model();
+        List<String> names = pooled.parameters().stream().map(Param::name).toList();
+        Map<String, INDArray> a = batch(3), b = batch(4);
+        for (int i = 0; i < 3; i++) {        // fill the pool with buffers of both batches' shapes
+            pooled.step(a, names);
+            pooled.step(b, names);
+        }
+        Model fresh = model();
+        assertEquals(fresh.logits(b), pooled.logits(b));
+        assertEquals(fresh.loss(a), pooled.loss(a), 0);
+        Model.Step s1 = fresh.step(a, names), s2 = pooled.step(a, names);
+        assertEquals(s1.loss(), s2.loss(), 0);
+        s1.gradients().forEach((k, v) -> assertEquals(v, s2.gradients().get(k), "gradient of " + k));
+    }
+}
