@@ -170,6 +170,18 @@ public final class Dataset {
         return where(newName, i -> keep.test(labels[i]));
     }
 
+    /**
+     * {@code n} examples spread evenly over the dataset (all of them when it has no more), in order: a fixed,
+     * representative evaluation subset when evaluating everything would take too long.
+     */
+    public Dataset spread(int n) {
+        if (n <= 0) throw new IllegalArgumentException("a subset needs at least one example, got " + n);
+        if (n >= size) return this;
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) idx[i] = (int) ((long) i * size / n);
+        return subset(name + " (" + n + " of " + size + ")", idx);
+    }
+
     /** The examples at the given indices, as a new dataset. */
     public Dataset subset(String newName, int[] idx) {
         LinkedHashMap<String, INDArray> m = new LinkedHashMap<>();

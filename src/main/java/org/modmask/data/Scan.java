@@ -38,6 +38,11 @@ public final class Scan {
             this.stem = stem;
         }
 
+        /** The split's short name, as the paper's figures label it: simple, jump, length, turn_left. */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
         String file(boolean train) {
             return "tasks_" + (train ? "train" : "test") + "_" + stem + ".txt";
         }

@@ -101,7 +101,7 @@ public final class Protocol {
      * A validation view scored by a function of the (masked) model and the data, e.g. greedy decoding
      * ({@link org.modmask.nn.Seq2Seq#greedyAccuracy}).
      */
-    public Protocol view(String viewName, Dataset data, ToDoubleBiFunction<Model, Dataset> scorer) {
+    public Protocol scoredView(String viewName, Dataset data, ToDoubleBiFunction<Model, Dataset> scorer) {
         views.add(new View(viewName, data, null, scorer));
         return this;
     }

@@ -43,6 +43,10 @@ public final class Result {
         runs.add(r);
     }
 
+    public String name() {
+        return name;
+    }
+
     public List<Run> runs() {
         return Collections.unmodifiableList(runs);
     }

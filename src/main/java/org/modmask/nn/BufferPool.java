@@ -27,6 +27,10 @@ final class BufferPool extends AbstractMemoryMgr {
     private final Set<INDArray> pooled = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Set<INDArray> live = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Map<INDArray, String> keys = new IdentityHashMap<>();
+    /** Pooled arrays, oldest first, for eviction; keyed by a counter because INDArray equality is by value. */
+    private final LinkedHashMap<Long, INDArray> order = new LinkedHashMap<>();
+    private final Map<INDArray, Long> ticket = new IdentityHashMap<>();
+    private long next;
     private long pooledBytes;
 
     BufferPool(long maxPooledBytes) {
@@ -100,11 +104,13 @@ final class BufferPool extends AbstractMemoryMgr {
 
     @Override
     public synchronized void close() {
-        for (ArrayDeque<INDArray> q : free.values()) for (INDArray a : q) if (!a.wasClosed() && a.closeable()) a.close();
+        for (ArrayDeque<INDArray> q : free.values()) for (INDArray a : q) free(a);
         free.clear();
         pooled.clear();
         keys.clear();
         live.clear();
+        order.clear();
+        ticket.clear();
         pooledBytes = 0;
     }
 
@@ -112,8 +118,7 @@ final class BufferPool extends AbstractMemoryMgr {
         ArrayDeque<INDArray> q = free.get(key);
         while (q != null && !q.isEmpty()) {
             INDArray a = q.pop();
-            pooled.remove(a);
-            pooledBytes -= bytes(a);
+            unpool(a);
             if (!a.wasClosed()) return a;
         }
         return null;
@@ -125,15 +130,45 @@ final class BufferPool extends AbstractMemoryMgr {
         return a;
     }
 
+    /**
+     * Pools an array no one uses any more. Over the limit, the oldest pooled arrays are freed; an array too big for
+     * the pool is freed at once. Freeing here matters: ND4J's native memory does not count towards the garbage
+     * collector's heap, and greedy decoding (a new shape per step) piled up 20 GB in a minute before it did.
+     */
     private void give(INDArray a) {
         String key = keys.remove(a);
         if (key == null || a.wasClosed() || pooled.contains(a)) return;
-        if (pooledBytes + bytes(a) > maxPooledBytes) {     // full: let the garbage collector have it
+        long b = bytes(a);
+        if (b > maxPooledBytes) {
+            free(a);
             return;
         }
+        while (pooledBytes + b > maxPooledBytes && !order.isEmpty()) {
+            INDArray old = order.values().iterator().next();
+            ArrayDeque<INDArray> q = free.get(keys.getOrDefault(old, ""));
+            if (q != null) q.removeIf(x -> x == old);
+            unpool(old);
+            free(old);
+        }
         free.computeIfAbsent(key, k -> new ArrayDeque<>()).push(a);
+        keys.put(a, key);
         pooled.add(a);
-        pooledBytes += bytes(a);
+        long t = next++;
+        order.put(t, a);
+        ticket.put(a, t);
+        pooledBytes += b;
+    }
+
+    private void unpool(INDArray a) {
+        pooled.remove(a);
+        Long t = ticket.remove(a);
+        if (t != null) order.remove(t);
+        keys.remove(a);
+        pooledBytes -= bytes(a);
+    }
+
+    private static void free(INDArray a) {
+        if (!a.wasClosed() && a.closeable()) a.close();
     }
 
     private static DataBuffer root(INDArray a) {

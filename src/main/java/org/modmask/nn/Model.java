@@ -26,8 +26,8 @@ public final class Model {
     private final Metric metric;
     private final LinkedHashMap<String, AuxInput> aux;
     private final SplittableRandom rng;
-    /** Intermediate buffers reused between calls (see {@link BufferPool}): up to half of ND4J's off-heap limit. */
-    private final BufferPool pool = new BufferPool(Math.min(8L << 30, Math.max(256L << 20, org.bytedeco.javacpp.Pointer.maxBytes() / 2)));
+    /** Intermediate buffers reused between calls (see {@link BufferPool}): up to a quarter of ND4J's off-heap limit. */
+    private final BufferPool pool = new BufferPool(Math.min(4L << 30, Math.max(256L << 20, org.bytedeco.javacpp.Pointer.maxBytes() / 4)));
     private boolean training = false;
     private boolean gradientsBuilt = false;
     /** How the graph was built (null for a foreign graph); lets {@link Replicas} build K copies in one graph. */

@@ -23,6 +23,25 @@ class ProtocolTest {
     }
 
     @Test
+    void scoredViewsAndNoComplements() {
+        var seen = new java.util.ArrayList<Integer>();
+        Result r = Protocol.of("two ops", seed -> Mlp.classifier(22, new int[]{16}, 10, seed))
+                .train(TwoOps.all(), t -> t.steps(20))
+                .masks(m -> m.steps(5))
+                .stage("control", TwoOps.all()).stage("+", TwoOps.only(TwoOps.Op.ADD))
+                .scoredView("size", TwoOps.only(TwoOps.Op.ADD), (model, data) -> {    // a scorer sees the model and the view's data
+                    seen.add(data.size());
+                    return 0.25;
+                })
+                .complements(false)
+                .run();
+        assertEquals(List.of("unmasked", "control", "+"), r.accuracy().stringColumn("mask").asList(), "no ¬ rows");
+        assertEquals(25.0, r.accuracy("+", "size")[0], 1e-9);
+        assertEquals(3, seen.size());
+        assertTrue(seen.stream().allMatch(n -> n == TwoOps.only(TwoOps.Op.ADD).size()));
+    }
+
+    @Test
     void runsStagesEvaluatesComplementsAndReusesSavedResults(@TempDir Path dir) {
         Protocol p = Protocol.of("two ops", seed -> Mlp.classifier(22, new int[]{32}, 10, seed))
                 .train(TwoOps.all(), t -> t.steps(100))
