@@ -14,13 +14,7 @@ public final class BatchSampler {
     private final int[] bucketOf;      // position in the concatenated buckets → bucket
 
     public BatchSampler(int n, int batchSize, long seed) {
-        if (n <= 0) throw new IllegalArgumentException("cannot sample from an empty dataset (size " + n + ")");
-        if (batchSize <= 0) throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
-        this.n = n;
-        this.batchSize = batchSize;
-        this.seed = seed;
-        this.buckets = null;
-        this.bucketOf = null;
+        this(n, batchSize, seed, null);
     }
 
     /**
@@ -38,9 +32,9 @@ public final class BatchSampler {
         this.batchSize = batchSize;
         this.seed = seed;
         this.buckets = buckets;
-        this.bucketOf = new int[n];
+        this.bucketOf = buckets == null ? null : new int[n];
         int at = 0;
-        for (int k = 0; k < buckets.length; k++)
+        for (int k = 0; buckets != null && k < buckets.length; k++)
             for (int i = 0; i < buckets[k].length; i++) bucketOf[at++] = k;
     }
 
