@@ -14,7 +14,7 @@ public final class Dataset {
     private final String name;
     private final LinkedHashMap<String, INDArray> columns;
     private final int size;
-    /** Padded sequence columns, each group trimmed together to its mask column's longest row in a batch. */
+    /** Padded sequence columns by mask column, each group cut together in a batch (see {@link #sequences}). */
     private final Map<String, List<String>> sequences;
     /** Examples grouped by length for batching (null: one group). */
     private final int[][] buckets;
@@ -74,9 +74,13 @@ public final class Dataset {
 
     /** The rows at the given indices, as a batch (sequence columns trimmed to the batch's longest sequence). */
     public Map<String, INDArray> rows(int[] idx) {
-        Map<String, INDArray> b = new LinkedHashMap<>();
+        return trim(pulled(idx));
+    }
+
+    private LinkedHashMap<String, INDArray> pulled(int[] idx) {
+        LinkedHashMap<String, INDArray> b = new LinkedHashMap<>();
         for (var e : columns.entrySet()) b.put(e.getKey(), Nd4j.pullRows(e.getValue(), 1, idx));
-        return trim(b);
+        return b;
     }
 
     /**
@@ -184,9 +188,7 @@ public final class Dataset {
 
     /** The examples at the given indices, as a new dataset. */
     public Dataset subset(String newName, int[] idx) {
-        LinkedHashMap<String, INDArray> m = new LinkedHashMap<>();
-        for (var e : columns.entrySet()) m.put(e.getKey(), Nd4j.pullRows(e.getValue(), 1, idx));
-        return new Dataset(newName, m, sequences, null);
+        return new Dataset(newName, pulled(idx), sequences, null);     // untrimmed: the rows keep the dataset's lengths
     }
 
     /** A copy with one column replaced or added. */

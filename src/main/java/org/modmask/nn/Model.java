@@ -27,7 +27,7 @@ public final class Model {
     private final LinkedHashMap<String, AuxInput> aux;
     private final SplittableRandom rng;
     /** Intermediate buffers reused between calls (see {@link BufferPool}): up to a quarter of ND4J's off-heap limit. */
-    private final BufferPool pool = new BufferPool(Math.min(4L << 30, Math.max(256L << 20, org.bytedeco.javacpp.Pointer.maxBytes() / 4)));
+    final BufferPool pool = new BufferPool(Math.min(4L << 30, Math.max(256L << 20, org.bytedeco.javacpp.Pointer.maxBytes() / 4)));
     private boolean training = false;
     private boolean gradientsBuilt = false;
     /** How the graph was built (null for a foreign graph); lets {@link Replicas} build K copies in one graph. */
@@ -252,7 +252,7 @@ public final class Model {
         return new Step(loss, og.getGradients());
     }
 
-    private static Collection<INDArray> arrays(OutAndGrad og) {
+    static Collection<INDArray> arrays(OutAndGrad og) {
         List<INDArray> all = new ArrayList<>(og.getOutputs().values());
         all.addAll(og.getGradients().values());
         return all;

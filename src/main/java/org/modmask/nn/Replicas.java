@@ -89,7 +89,7 @@ public final class Replicas {
             for (int r = 0; r < k; r++) wrt.add(n + suffix(r));
         }
         OutAndGrad og;
-        if (gradientsBuilt) og = sd.calculateGradientsAndOutputs(ph, List.of(lossName), wrt);
+        if (gradientsBuilt) og = model.pool.around(sd, () -> sd.calculateGradientsAndOutputs(ph, List.of(lossName), wrt), Model::arrays);
         else {
             og = Quiet.stdout(() -> sd.calculateGradientsAndOutputs(ph, List.of(lossName), wrt));
             gradientsBuilt = true;
