@@ -1,7 +1,6 @@
 package org.modmask.data;
 
 import org.modmask.Workspace;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -166,43 +165,25 @@ public final class Scan {
     /** Examples as padded id arrays (see the class comment for the columns). */
     public Dataset toDataset(String name, List<Pair> pairs) {
         if (pairs.isEmpty()) throw new IllegalArgumentException("no SCAN examples for '" + name + "'");
-        return toDataset(name, pairs, pairs.stream().mapToInt(p -> p.in().size()).max().getAsInt() + 1,
-                pairs.stream().mapToInt(p -> p.out().size()).max().getAsInt() + 1)
-                .sequences("src_mask", "src").sequences("tgt_mask", "tgt_in", "tgt_out");
+        return SequencePairs.of(name, ids(pairs, true), ids(pairs, false), inEos(), outEos(), outEos());
     }
 
     /** Examples padded to the given lengths (which must fit the longest command + EOS and action sequence + EOS). */
     public Dataset toDataset(String name, List<Pair> pairs, int ts, int tt) {
         if (pairs.isEmpty()) throw new IllegalArgumentException("no SCAN examples for '" + name + "'");
-        int n = pairs.size();
-        int needS = pairs.stream().mapToInt(p -> p.in().size()).max().getAsInt() + 1;
-        int needT = pairs.stream().mapToInt(p -> p.out().size()).max().getAsInt() + 1;
-        if (ts < needS || tt < needT)
-            throw new IllegalArgumentException("'" + name + "' needs lengths of at least " + needS + " (commands + EOS) and " + needT
-                    + " (actions + EOS); got " + ts + " and " + tt);
-        float[] src = new float[n * ts], srcMask = new float[n * ts];
-        float[] tin = new float[n * tt], tout = new float[n * tt], tmask = new float[n * tt];
-        for (int i = 0; i < n; i++) {
-            Pair p = pairs.get(i);
-            for (int t = 0; t < p.in().size(); t++) {
-                src[i * ts + t] = id(inVocab, p.in().get(t), "command word");
-                srcMask[i * ts + t] = 1;
-            }
-            src[i * ts + p.in().size()] = inEos();
-            srcMask[i * ts + p.in().size()] = 1;
-            tin[i * tt] = outEos();
-            for (int t = 0; t < p.out().size(); t++) {
-                int a = id(outVocab, p.out().get(t), "action");
-                tout[i * tt + t] = a;
-                if (t + 1 < tt) tin[i * tt + t + 1] = a;
-                tmask[i * tt + t] = 1;
-            }
-            tout[i * tt + p.out().size()] = outEos();
-            tmask[i * tt + p.out().size()] = 1;
+        return SequencePairs.of(name, ids(pairs, true), ids(pairs, false), inEos(), outEos(), outEos(), ts, tt);
+    }
+
+    private List<int[]> ids(List<Pair> pairs, boolean commands) {
+        List<int[]> out = new ArrayList<>(pairs.size());
+        for (Pair p : pairs) {
+            List<String> words = commands ? p.in() : p.out();
+            int[] ids = new int[words.size()];
+            for (int t = 0; t < ids.length; t++)
+                ids[t] = commands ? id(inVocab, words.get(t), "command word") : id(outVocab, words.get(t), "action");
+            out.add(ids);
         }
-        return Dataset.of(name, "src", Nd4j.create(src, new long[]{n, ts}, 'c'), "src_mask", Nd4j.create(srcMask, new long[]{n, ts}, 'c'),
-                "tgt_in", Nd4j.create(tin, new long[]{n, tt}, 'c'), "tgt_out", Nd4j.create(tout, new long[]{n, tt}, 'c'),
-                "tgt_mask", Nd4j.create(tmask, new long[]{n, tt}, 'c'));
+        return out;
     }
 
     private static int id(List<String> vocab, String w, String what) {

@@ -7,12 +7,21 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.zip.GZIPInputStream;
 
-/** Unpacks the regular files of a (gzip'd) tar archive found under one folder, flat into a directory. */
+/** Unpacks regular files of a (gzip'd) tar archive: those under one folder flat into a directory, or those a function names. */
 final class Tar {
     private Tar() {
     }
 
     static void extract(Path archive, Path dir, String prefix) throws IOException {
+        extract(archive, name -> {
+            String base = name.startsWith(prefix) ? name.substring(prefix.length()) : null;
+            // only plain files straight under the folder: no paths that could leave the directory
+            return base != null && !base.isEmpty() && !base.contains("/") && !base.startsWith(".") ? dir.resolve(base) : null;
+        });
+    }
+
+    /** Unpacks each regular file for which {@code target} names a destination (null skips it); folders are created. */
+    static void extract(Path archive, java.util.function.Function<String, Path> target) throws IOException {
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(archive));
              DataInputStream in = new DataInputStream(archive.toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw)) {
             byte[] header = new byte[512];
@@ -20,17 +29,20 @@ final class Tar {
                 in.readFully(header);
                 if (header[0] == 0) return;                          // end-of-archive block
                 String name = field(header, 0, 100);
+                String ustarPrefix = field(header, 257, 5).equals("ustar") ? field(header, 345, 155) : "";
+                if (!ustarPrefix.isEmpty()) name = ustarPrefix + "/" + name;   // long paths are split in two fields
+                if (name.startsWith("./")) name = name.substring(2);
                 long size = Long.parseLong(field(header, 124, 12).trim(), 8);
                 char type = (char) header[156];
                 long padded = (size + 511) / 512 * 512;
-                String base = name.startsWith(prefix) ? name.substring(prefix.length()) : null;
-                // only plain files straight under the folder: no paths that could leave the directory
-                if ((type == '0' || type == 0) && base != null && !base.isEmpty() && !base.contains("/") && !base.startsWith(".")) {
-                    Path tmp = Files.createTempFile(dir, base, ".part");
+                Path to = type == '0' || type == 0 ? target.apply(name) : null;
+                if (to != null) {
+                    Files.createDirectories(to.getParent());
+                    Path tmp = Files.createTempFile(to.getParent(), to.getFileName().toString(), ".part");
                     try (OutputStream out = Files.newOutputStream(tmp)) {
                         copy(in, out, size);
                     }
-                    Files.move(tmp, dir.resolve(base), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                     in.skipNBytes(padded - size);
                 } else in.skipNBytes(padded);
             }

@@ -11,7 +11,8 @@ import java.util.function.Function;
  * The reference Transformer encoder-decoder (spec §3.3): post-LN residual blocks with the reference's LayerNorm,
  * bias-free attention projections, ReLU feed-forward layers (Xavier init, gain √2 for {@code linear1}),
  * sinusoidal positions added to the embeddings (no √d scaling), separate input and output embeddings and
- * {@code output_map} (Xavier). Always teacher-forced in training; {@link Seq2Seq#greedy} decodes.
+ * {@code output_map} (Xavier); or, for the Mathematics dataset (§3.4), one tied character table whose transpose,
+ * scaled by √(1/d), is the output layer (named {@code embedding.weight}, so masks leave it alone). Always teacher-forced in training; {@link Seq2Seq#greedy} decodes.
  * <p>Batch columns, all [B, ·]: {@code src} ids and {@code src_mask} (1 = token, 0 = padding); {@code tgt_in}
  * ({@code [SOS, y₁..yₙ]}), {@code tgt_out} ({@code [y₁..yₙ, EOS]}) and {@code tgt_mask}. The loss is the
  * cross-entropy summed over valid target positions and averaged over the batch.
@@ -23,6 +24,21 @@ public final class Transformer {
         /** d = 100, 4 heads, 3 + 3 layers, FF 200, dropout 0.1 (vocabularies include EOS/SOS). */
         public static Config scan(int srcVocab, int tgtVocab) {
             return new Config(srcVocab, tgtVocab, 100, 4, 3, 3, 200, 0.1, false);
+        }
+
+        /**
+         * The Mathematics configuration (spec §3.4): d = 512, 8 heads, 6 + 6 layers, FF 2048, dropout 0.1, one
+         * character table for input and output (vocabulary including EOS/SOS).
+         */
+        public static Config mathematics(int vocab) {
+            return new Config(vocab, vocab, 512, 8, 6, 6, 2048, 0.1, true);
+        }
+
+        public Config {
+            if (d <= 0 || heads <= 0 || d % heads != 0)
+                throw new IllegalArgumentException("d must be a positive multiple of heads, got d=" + d + ", heads=" + heads);
+            if (tiedEmbeddings && srcVocab != tgtVocab)
+                throw new IllegalArgumentException("tied embeddings need one vocabulary, got srcVocab=" + srcVocab + ", tgtVocab=" + tgtVocab);
         }
 
         public Config withDropout(double p) {
@@ -90,7 +106,7 @@ public final class Transformer {
             y = LayerNorm.apply(g, p + ".norm3", y.add(g.dropout(p + ".drop3", f, c.dropout(), tgtShape)), d);
         }
         SDVariable logits;
-        if (c.tiedEmbeddings()) logits = Attention.project(g, y, outTable, d);
+        if (c.tiedEmbeddings()) logits = Attention.project(g, y, outTable, d).mul(1 / Math.sqrt(d));   // h·Eᵀ·√(1/d)
         else {
             SDVariable w = g.param("output_map.weight", g.init().xavierUniform(d, c.tgtVocab(), 1, c.tgtVocab(), d));
             SDVariable bias = g.param("output_map.bias", g.init().torchDefault(d, c.tgtVocab()));

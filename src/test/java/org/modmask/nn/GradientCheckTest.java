@@ -71,4 +71,18 @@ class GradientCheckTest {
         INDArray tgtMask = Nd4j.createFromArray(new double[][]{{1, 1, 1}, {1, 1, 0}});
         check(m, Map.of("src", src, "src_mask", srcMask, "tgt_in", tgtIn, "tgt_out", tgtOut, "tgt_mask", tgtMask), 2);
     }
+
+    @Test
+    void transformerWithTiedScaledOutputEmbedding() {
+        // the Mathematics model: one table for input, decoder input and (transposed, scaled by √(1/d)) output
+        var c = new Transformer.Config(6, 6, 8, 2, 1, 1, 12, 0.0, true);
+        Model m = Transformer.of(new Graph(4, DataType.DOUBLE), c);
+        assertFalse(m.parameters().stream().anyMatch(p -> p.name().startsWith("output")), "tied: no separate output layer");
+        INDArray src = Nd4j.createFromArray(new double[][]{{1, 2, 3, 5}, {4, 1, 5, 0}});
+        INDArray srcMask = Nd4j.createFromArray(new double[][]{{1, 1, 1, 1}, {1, 1, 1, 0}});
+        INDArray tgtIn = Nd4j.createFromArray(new double[][]{{5, 0, 1}, {5, 2, 0}});
+        INDArray tgtOut = Nd4j.createFromArray(new double[][]{{0, 1, 5}, {2, 5, 0}});
+        INDArray tgtMask = Nd4j.createFromArray(new double[][]{{1, 1, 1}, {1, 1, 0}});
+        check(m, Map.of("src", src, "src_mask", srcMask, "tgt_in", tgtIn, "tgt_out", tgtOut, "tgt_mask", tgtMask), 2);
+    }
 }
