@@ -34,17 +34,21 @@ import java.util.zip.GZIPInputStream;
  * }</pre>
  */
 public final class DmMath {
-    /** The five modules of the paper, with the labels of its figure. */
+    /** The five modules of the paper, with the labels of its figure and its settings (spec §3.4 table). */
     public enum Module {
-        ADD_OR_SUB("arithmetic__add_or_sub", "Add or sub"), LINEAR_1D("algebra__linear_1d", "Linear 1D"),
-        DIFFERENTIATE("calculus__differentiate", "Differentiate"), SORT("comparison__sort", "Sort"),
-        POLY_COLLECT("polynomials__collect", "Poly. collect");
+        ADD_OR_SUB("arithmetic__add_or_sub", "Add or sub", new Paper(256, 30_000, 0, 2e-5, 0.03, 30_000, 256)),
+        LINEAR_1D("algebra__linear_1d", "Linear 1D", new Paper(512, 200_000, 5_000, 1e-6, 0.02, 50_000, 400)),
+        DIFFERENTIATE("calculus__differentiate", "Differentiate", new Paper(128, 40_000, 0, 1e-5, 0.03, 40_000, 128)),
+        SORT("comparison__sort", "Sort", new Paper(256, 30_000, 0, 3e-6, 0.03, 30_000, 256)),
+        POLY_COLLECT("polynomials__collect", "Poly. collect", new Paper(128, 200_000, 5_000, 1e-6, 0.02, 50_000, 256));
 
         private final String file, label;
+        private final Paper paper;
 
-        Module(String file, String label) {
+        Module(String file, String label, Paper paper) {
             this.file = file;
             this.label = label;
+            this.paper = paper;
         }
 
         /** The official file stem, e.g. {@code arithmetic__add_or_sub}. */
@@ -56,6 +60,19 @@ public final class DmMath {
         public String label() {
             return label;
         }
+
+        /** The paper's training and mask settings for this module. */
+        public Paper paper() {
+            return paper;
+        }
+    }
+
+    /**
+     * One module's row of the paper's settings: base batch, base steps, linear warmup steps, mask β
+     * ({@code mask_loss_weight}), mask learning rate, mask steps and mask batch. The rest is common to all modules:
+     * Adam 1e-4 with betas (0.9, 0.995) and eps 1e-9, gradient clipping at 0.1, K = 8 mask samples, 5 runs.
+     */
+    public record Paper(int batch, int baseSteps, int warmup, double beta, double maskLr, int maskSteps, int maskBatch) {
     }
 
     /** The three training difficulties (the lower, middle and upper third of the generator's entropy range). */

@@ -37,4 +37,24 @@ class MathTransformerTest {
             assertEquals(few.get(i).answer(), math.decode(decoded.getRow(i)), "answer to \"" + few.get(i).question() + "\"");
         assertEquals(1.0, Seq2Seq.greedyAccuracy(math.eos(), math.eos()).applyAsDouble(m, d), 0);
     }
+
+    /**
+     * Under teacher forcing, a sample whose every answer position (and EOS) is predicted right is exactly a sample
+     * that greedy decoding gets right: each greedy step then sees the same prefix. So the one-pass metric the models
+     * carry equals greedy exact match, also for a half-trained network that gets some answers wrong.
+     */
+    @Test
+    void teacherForcedExactMatchEqualsGreedyExactMatch() {
+        DmMath math = DmMath.load(DmMath.Module.ADD_OR_SUB);
+        List<DmMath.Pair> some = math.train(DmMath.Difficulty.EASY).stream().filter(p -> p.answer().length() <= 4).limit(80).toList();
+        Model m = Transformer.of(new Transformer.Config(math.eos() + 1, math.eos() + 1, 32, 4, 1, 1, 64, 0, true), 5);
+        Train.of(m).steps(200).batchSize(20).lr(3e-3).run(math.toDataset("seen", some.subList(0, 40)));
+        Dataset d = math.toDataset("seen and unseen", some);      // the 40 seen pairs mostly right, the others mostly not
+        m.training(false);
+        double greedy = Seq2Seq.greedyAccuracy(math.eos(), math.eos()).applyAsDouble(m, d);
+        assertTrue(greedy > 0 && greedy < 1, "a half-trained network, got " + greedy);
+        assertEquals(greedy, org.modmask.train.Eval.accuracy(m, d), 1e-12);
+        double chars = Seq2Seq.tokenAccuracy().applyAsDouble(m, d);
+        assertTrue(chars > greedy && chars < 1, "characters right (" + chars + ") exceed whole answers right (" + greedy + ")");
+    }
 }
