@@ -29,7 +29,7 @@ public final class DifficultyTransfer {
      * mask and the easy stage's mask, means over each result's runs, and the easy mask's drop relative to the control.
      */
     public static Table table(Map<String, Result> modules, String control, String easy, String view) {
-        Table t = Table.create("accuracy % on " + view + " questions", StringColumn.create("module"), DoubleColumn.create("train"),
+        Table t = Table.create(view + " test set, % right", StringColumn.create("module"), DoubleColumn.create("train"),
                 DoubleColumn.create("control"), DoubleColumn.create("easy mask"), DoubleColumn.create("relative drop %"));
         modules.forEach((name, r) -> {
             double c = r.accuracy(control, view)[0], e = r.accuracy(easy, view)[0];
