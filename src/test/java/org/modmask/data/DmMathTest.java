@@ -130,4 +130,42 @@ class DmMathTest {
         assertEquals(q, sort.decode(one.column("src").getRow(0)));
         assertEquals(10_000, sort.testSet(DmMath.Difficulty.HARD).size());
     }
+
+    /** A ustar entry: 512-byte header (name, octal size, type '0', magic), the content padded to 512 bytes. */
+    private static void tarEntry(OutputStream out, String name, byte[] content) throws IOException {
+        byte[] h = new byte[512];
+        byte[] n = name.getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(n, 0, h, 0, n.length);
+        byte[] size = String.format("%011o", content.length).getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(size, 0, h, 124, size.length);
+        h[156] = '0';
+        System.arraycopy("ustar".getBytes(StandardCharsets.US_ASCII), 0, h, 257, 5);
+        out.write(h);
+        out.write(content);
+        out.write(new byte[(512 - content.length % 512) % 512]);
+    }
+
+    /**
+     * The network path without a network: a release archive already in the directory (as a finished download leaves
+     * it) is unpacked into the layout {@code load} reads, taking only the five modules' files.
+     */
+    @Test
+    void downloadUnpacksTheOfficialReleaseLayout() throws IOException {
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(dir.resolve("mathematics_dataset-v1.0.tar.gz")))) {
+            for (String f : List.of("train-easy", "train-medium", "train-hard", "interpolate"))
+                for (DmMath.Module m : DmMath.Module.values())
+                    tarEntry(out, "mathematics_dataset-v1.0/" + f + "/" + m.file() + ".txt",
+                            (f + " " + m.file() + "?\n42\n" + "two?\n7\n").getBytes(StandardCharsets.US_ASCII));
+            tarEntry(out, "mathematics_dataset-v1.0/train-easy/numbers__gcd.txt", "q\na\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[1024]);
+        }
+        assertEquals(dir, DmMath.download(dir));
+        assertTrue(Files.exists(dir.resolve("interpolate/polynomials__collect.txt")));
+        assertFalse(Files.exists(dir.resolve("train-easy/numbers__gcd.txt")), "other modules are not unpacked");
+        DmMath math = DmMath.load(dir, DmMath.Module.LINEAR_1D, 1);
+        assertEquals(3, math.dropped(), "'two?' is in every file: kept in easy only");
+        assertEquals(List.of("train-hard algebra__linear_1d?"), questions(math.test(DmMath.Difficulty.HARD)));
+        assertEquals(List.of("interpolate algebra__linear_1d?"), questions(math.interpolate()));
+        assertEquals("42", math.interpolate().get(0).answer());
+    }
 }
