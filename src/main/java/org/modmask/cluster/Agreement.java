@@ -60,6 +60,17 @@ public final class Agreement {
         return h[2] == 0 ? 0 : variationOfInformation(p1, p2) / h[2];
     }
 
+    /**
+     * Variation of information as clusim normalizes it with {@code norm_type='entropy'} (the spec's {@code vi_norm}), a
+     * similarity: {@code 1 − ½[(H(A,B) − H(A))/H(B) + (H(A,B) − H(B))/H(A)]}. 1 for identical partitions, 0 for
+     * independent ones of equal entropy; NaN when either partition is a single cluster (zero entropy).
+     */
+    public static double variationOfInformationSimilarity(int[] p1, int[] p2) {
+        double[] h = entropies(p1, p2);
+        if (h[0] == 0 || h[1] == 0) return Double.NaN;
+        return 1 - 0.5 * ((h[2] - h[0]) / h[1] + (h[2] - h[1]) / h[0]);
+    }
+
     /** H(A), H(B) and the joint H(A, B) in nats. */
     private static double[] entropies(int[] p1, int[] p2) {
         if (p1.length != p2.length) throw new IllegalArgumentException("partitions of " + p1.length + " and " + p2.length + " units");
@@ -77,6 +88,99 @@ public final class Agreement {
         for (int c : cb) hb -= c == 0 ? 0 : (double) c / n * Math.log((double) c / n);
         for (int[] row : joint) for (int c : row) hab -= c == 0 ? 0 : (double) c / n * Math.log((double) c / n);
         return new double[]{ha, hb, hab};
+    }
+
+    /**
+     * Reduced mutual information (Newman, Cantwell & Young 2020; clusim's {@code sim.rmi}, the spec's {@code rmi}), in
+     * bits per unit: the mutual information counted exactly, {@code log[n! ∏ n_rs! / (∏ a_r! ∏ b_s!)]}, less
+     * {@code log Ω(a, b)}, the number of contingency tables with the partitions' cluster sizes as margins (which a
+     * second partition can match by chance). Near 0 for unrelated partitions, where plain mutual information stays
+     * positive; exactly 0 when either partition is one cluster.
+     */
+    public static double reducedMutualInformation(int[] p1, int[] p2) {
+        Contingency c = new Contingency(p1, p2);
+        return (c.logMultinomialMi() - logOmega(c.a, c.b)) / c.n / Math.log(2);
+    }
+
+    /**
+     * Reduced mutual information divided by the mean of each partition's with itself (clusim's {@code 'normalized'},
+     * the spec's {@code rmi_norm}): 1 for identical partitions, near 0 for unrelated ones.
+     */
+    public static double reducedMutualInformationNormalized(int[] p1, int[] p2) {
+        Contingency c = new Contingency(p1, p2);
+        double self1 = logFactorial(c.n) - sumLogFactorial(c.a) - logOmega(c.a, c.a);
+        double self2 = logFactorial(c.n) - sumLogFactorial(c.b) - logOmega(c.b, c.b);
+        return (c.logMultinomialMi() - logOmega(c.a, c.b)) / (0.5 * (self1 + self2));
+    }
+
+    /**
+     * log Ω(a, b) in nats by the approximation of Newman, Cantwell & Young (2020, eq. 29), with
+     * {@code w = n / (n + RS/2)}, {@code x_r = (1−w)/R + w a_r/n}, {@code y_s = (1−w)/S + w b_s/n},
+     * {@code ν = (S+1)/(S Σx²) − 1/S} and {@code μ = (R+1)/(R Σy²) − 1/R}.
+     */
+    static double logOmega(double[] a, double[] b) {
+        int R = a.length, S = b.length;
+        if (R == 1 || S == 1) return 0;                       // a single row or column: one table
+        double n = 0;
+        for (double v : a) n += v;
+        double w = n / (n + 0.5 * R * S), sumX2 = 0, sumY2 = 0, sumLogX = 0, sumLogY = 0;
+        for (double v : a) {
+            double x = (1 - w) / R + w * v / n;
+            sumX2 += x * x;
+            sumLogX += Math.log(x);
+        }
+        for (double v : b) {
+            double y = (1 - w) / S + w * v / n;
+            sumY2 += y * y;
+            sumLogY += Math.log(y);
+        }
+        double nu = (S + 1) / (S * sumX2) - 1.0 / S, mu = (R + 1) / (R * sumY2) - 1.0 / R;
+        return (R - 1) * (S - 1) * Math.log(n + 0.5 * R * S)
+                + 0.5 * (R + nu - 2) * sumLogY + 0.5 * (S + mu - 2) * sumLogX
+                + 0.5 * (lgamma(mu * R) + lgamma(nu * S) - R * (lgamma(S) + lgamma(mu)) - S * (lgamma(R) + lgamma(nu)));
+    }
+
+    private static double lgamma(double x) {
+        return org.apache.commons.math3.special.Gamma.logGamma(x);
+    }
+
+    private static double logFactorial(double k) {
+        return lgamma(k + 1);
+    }
+
+    private static double sumLogFactorial(double[] ks) {
+        double s = 0;
+        for (double k : ks) s += logFactorial(k);
+        return s;
+    }
+
+    /** Cluster sizes a (rows) and b (columns) and the overlap counts of two partitions; dead units one cluster. */
+    private static final class Contingency {
+        final int n;
+        final double[] a, b;
+        final int[][] table;
+
+        Contingency(int[] p1, int[] p2) {
+            if (p1.length != p2.length) throw new IllegalArgumentException("partitions of " + p1.length + " and " + p2.length + " units");
+            if (p1.length == 0) throw new IllegalArgumentException("partitions of no units");
+            int[] x = compact(p1), y = compact(p2);
+            n = x.length;
+            a = new double[max(x) + 1];
+            b = new double[max(y) + 1];
+            table = new int[a.length][b.length];
+            for (int i = 0; i < n; i++) {
+                a[x[i]]++;
+                b[y[i]]++;
+                table[x[i]][y[i]]++;
+            }
+        }
+
+        /** log of n! ∏ n_rs! / (∏ a_r! ∏ b_s!), the mutual information counted exactly (nats, not per unit). */
+        double logMultinomialMi() {
+            double v = logFactorial(n) - sumLogFactorial(a) - sumLogFactorial(b);
+            for (int[] row : table) for (int c : row) v += logFactorial(c);
+            return v;
+        }
     }
 
     /**
