@@ -36,6 +36,7 @@ public final class ModularitySweep {
     private int probe = Integer.MAX_VALUE;
     private double cutoff = 0.8;
     private Path dir;
+    private boolean tmlr;
 
     private ModularitySweep(Dataset train, Dataset test) {
         this.train = train;
@@ -55,6 +56,17 @@ public final class ModularitySweep {
     /** Adam steps per network (batch 200, lr 1e-3). */
     public ModularitySweep steps(long s) {
         steps = s;
+        return this;
+    }
+
+    /**
+     * The TMLR runs' schedule (spec §3.2): 10 % of the training set held out for validation (split by the run's seed),
+     * the validation loss once per epoch, the learning rate ×0.25 after 3 epochs without improvement, a stop after 6,
+     * and the weights of the best validation loss. {@link #steps} is then the most a network trains (the paper: 500
+     * epochs). Off by default: the arXiv-v1 runs train a fixed number of steps.
+     */
+    public ModularitySweep tmlrSchedule(boolean on) {
+        tmlr = on;
         return this;
     }
 
@@ -139,8 +151,16 @@ public final class ModularitySweep {
         Model m = Mlp.regularized(784, hidden, 10, n.drop(), n.l1(), n.l2(), 286436723L + n.seed());
         if (n.trained()) {
             Train tr = Train.of(m).steps(steps).batchSize(batch).seed(286436723L + n.seed());
-            if (dir != null) tr.checkpoint(dir.resolve(n.file()));
-            tr.run(train);
+            Dataset fit = train;
+            if (tmlr) {
+                int[] perm = new org.modmask.data.NumpyRandom(286436723L + n.seed()).permutation(train.size());
+                int nVal = train.size() / 10;
+                fit = train.subset(train.name() + " (90 %)", java.util.Arrays.copyOfRange(perm, nVal, perm.length));
+                Dataset val = train.subset(train.name() + " (validation 10 %)", java.util.Arrays.copyOf(perm, nVal));
+                tr.validation(val, (fit.size() + batch - 1) / batch).plateau(0.25, 3, 6).restoreBest(true);
+            }
+            if (dir != null) tr.checkpoint(dir.resolve((tmlr ? "tmlr-" : "") + n.file()));
+            tr.run(fit);
         }
         return m;
     }

@@ -43,6 +43,10 @@ public final class Train {
     private double momentum = -1, weightDecay = 0;
     private long[] lrDrops = new long[0];
     private Augment augment;
+    private Dataset validation;
+    private long validateEvery;
+    private Plateau plateau, schedule;                // as configured; the running one (saved with checkpoints)
+    private boolean restoreBest;
 
     /** Changes a training batch before each step (e.g. random crops and flips), reproducibly from the step index. */
     @FunctionalInterface
@@ -113,6 +117,35 @@ public final class Train {
     public Train warmup(long n) {
         if (n < 0) throw new IllegalArgumentException("warmup must be >= 0 steps, got " + n);
         warmup = n;
+        return this;
+    }
+
+    /**
+     * Evaluates the loss on {@code data} every {@code every} steps (once per epoch in the clustering paper's runs), with
+     * the model in evaluation mode; the history gains a {@code val loss} column.
+     */
+    public Train validation(Dataset data, long every) {
+        if (every <= 0) throw new IllegalArgumentException("validation interval must be > 0 steps, got " + every);
+        validation = java.util.Objects.requireNonNull(data, "validation data");
+        validateEvery = every;
+        return this;
+    }
+
+    /**
+     * Learning-rate reduction and early stopping on the validation loss (see {@link Plateau}); the clustering paper's
+     * TMLR runs use {@code plateau(0.25, 3, 6)}. Needs {@link #validation}.
+     */
+    public Train plateau(double factor, int lrPatience, int stopPatience) {
+        plateau = new Plateau(factor, lrPatience, stopPatience);
+        return this;
+    }
+
+    /**
+     * At the end, loads the weights that had the lowest validation loss (the TMLR runs' best checkpoint). With a
+     * checkpoint they are kept beside it ({@code <checkpoint>.best}), so a resumed run still knows them.
+     */
+    public Train restoreBest(boolean on) {
+        restoreBest = on;
         return this;
     }
 
@@ -190,19 +223,30 @@ public final class Train {
         }
         if (warmup > 0) p.setProperty("warmup", Long.toString(warmup));
         if (lrDrops.length > 0) p.setProperty("lrDrops", java.util.Arrays.toString(lrDrops));
+        if (validation != null) p.setProperty("validateEvery", Long.toString(validateEvery));
+        if (schedule != null) schedule.save(p);
         return p;
     }
 
-    /** Runs (or resumes) training on the dataset and returns the loss history (step, loss). */
+    /** Runs (or resumes) training on the dataset and returns the loss history (step, loss, and val loss if validating). */
     public Table run(Dataset data) {
+        if ((plateau != null || restoreBest) && validation == null)
+            throw new IllegalStateException("plateau(...) and restoreBest(true) need validation(data, every)");
+        // fresh state per run; without plateau(...) it only tracks the best validation loss
+        schedule = plateau != null ? new Plateau(plateau.factor(), plateau.lrPatience(), plateau.stopPatience())
+                : validation != null ? new Plateau(1, 0, 0) : null;
         List<String> names = trainable != null ? List.copyOf(trainable)
                 : model.parameters().stream().map(Param::name).toList();
         Adam adam = new Adam(lr, beta1, beta2, eps);
         Sgd sgd = momentum >= 0 ? new Sgd(lr, momentum, weightDecay) : null;
         BatchSampler sampler = data.sampler(batchSize, seed);
+        Map<String, INDArray> best = null;
         long start = 0;
         if (checkpoint != null && Files.exists(checkpoint)) start = resume(adam, sgd);
+        if (restoreBest && checkpoint != null && Files.exists(bestFile())) best = readBest();
+        if (schedule != null && schedule.stopped()) start = steps;                  // stopped early before: nothing left to do
         Table history = Table.create("training " + model.kind(), LongColumn.create("step"), DoubleColumn.create("loss"));
+        if (validation != null) history.addColumns(DoubleColumn.create("val loss"));
         Map<String, INDArray> params = new LinkedHashMap<>();
         for (String n : names) params.put(n, model.get(n));
         double running = Double.NaN;
@@ -215,11 +259,12 @@ public final class Train {
                 if (augment != null) batch = augment.apply(batch, t);
                 Model.Step s = model.step(batch, names);
                 double f = Adam.clipFactor(s.gradients().values(), clip);
+                double scale = schedule == null ? 1 : schedule.lrScale();
                 if (sgd != null) {
-                    sgd.lr(lrAt(t));
+                    sgd.lr(lrAt(t) * scale);
                     sgd.step(params, s.gradients(), f);
                 } else {
-                    adam.lr(lrAt(t));
+                    adam.lr(lrAt(t) * scale);
                     adam.step(params, s.gradients(), f);
                 }
                 s.free();                                   // native memory back now, not at the next GC
@@ -228,16 +273,63 @@ public final class Train {
                 if ((t + 1) % logEvery == 0 || t == steps - 1) {
                     history.longColumn("step").append(t + 1);
                     history.doubleColumn("loss").append(s.loss());
+                    if (validation != null) history.doubleColumn("val loss").appendMissing();
+                }
+                boolean stop = false;
+                if (validation != null && (t + 1) % validateEvery == 0) {
+                    model.training(false);
+                    double v = Eval.loss(model, validation);
+                    model.training(true);
+                    logValidation(history, t + 1, s.loss(), v);
+                    if (schedule.update(v) && restoreBest) {
+                        best = model.snapshot();
+                        if (checkpoint != null) saveBest(best, t + 1);
+                    }
+                    stop = schedule.stopped();
                 }
                 StepInfo info = new StepInfo(t + 1, steps, s.loss());
                 for (var l : listeners) l.accept(info);
-                bar.update(t + 1, Map.of("loss", running));
-                if (checkpoint != null && ((t + 1) % checkpointEvery == 0 || t == steps - 1)) save(adam, sgd, t + 1);
+                bar.update(stop ? steps : t + 1, Map.of("loss", running));
+                if (checkpoint != null && ((t + 1) % checkpointEvery == 0 || t == steps - 1 || stop)) save(adam, sgd, t + 1);
+                if (stop) break;
             }
         } finally {
             model.training(wasTraining);
         }
+        if (restoreBest && best != null) model.load(best);
         return history;
+    }
+
+    /** The validation loss goes on the row of its step (added when the step had no training-loss row). */
+    private static void logValidation(Table history, long step, double loss, double val) {
+        int last = history.rowCount() - 1;
+        if (last >= 0 && history.longColumn("step").get(last) == step) {
+            history.doubleColumn("val loss").set(last, val);
+            return;
+        }
+        history.longColumn("step").append(step);
+        history.doubleColumn("loss").append(loss);
+        history.doubleColumn("val loss").append(val);
+    }
+
+    private Path bestFile() {
+        return checkpoint.resolveSibling(checkpoint.getFileName() + ".best");
+    }
+
+    private void saveBest(Map<String, INDArray> best, long step) {
+        try {
+            Checkpoint.save(bestFile(), new Checkpoint.State(config(), step, best, 0, Map.of(), Map.of()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not save the best weights " + bestFile(), e);
+        }
+    }
+
+    private Map<String, INDArray> readBest() {
+        try {
+            return Checkpoint.read(bestFile()).params();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private long resume(Adam adam, Sgd sgd) {
@@ -247,6 +339,7 @@ public final class Train {
             model.load(s.params());
             if (sgd != null) sgd.restore(s.adamSteps(), s.adamM());     // SGD's momentum buffers take the first-moment slot
             else adam.restore(s.adamSteps(), s.adamM(), s.adamV());
+            if (schedule != null) schedule.restore(s.config());
             return Math.min(s.step(), steps);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -27,4 +27,17 @@ class ModularitySweepTest {
         var e = assertThrows(IllegalArgumentException.class, () -> r.qVs("l2"));
         assertTrue(e.getMessage().contains("l2"), e.getMessage());
     }
+
+    /** The TMLR schedule: a held-out tenth validated once per epoch; the network stops early and keeps its best weights. */
+    @Test
+    void tmlrScheduleValidatesPerEpochAndStopsEarly(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        var train = Mnist.train().subset("2,000", java.util.stream.IntStream.range(0, 2_000).toArray());
+        var sweep = ModularitySweep.of(train, Mnist.test()).hidden(16, 16).steps(50_000).dropout(0.0).tmlrSchedule(true).dir(dir);
+        sweep.network("dropout", 0.0, 0);
+        var state = org.modmask.train.Checkpoint.read(dir.resolve("tmlr-dropout-0.0-seed0.ckpt"));
+        assertEquals("9", state.config().getProperty("validateEvery"), "1,800 training images in batches of 200: 9 steps per epoch");
+        assertEquals("true", state.config().getProperty("plateau.stopped"));
+        assertTrue(state.step() < 50_000, "stopped early, at step " + state.step());
+        assertTrue(java.nio.file.Files.exists(dir.resolve("tmlr-dropout-0.0-seed0.ckpt.best")));
+    }
 }

@@ -2,6 +2,7 @@ package org.modmask.cluster;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.modmask.Toy;
 import org.modmask.data.Dataset;
 import org.modmask.mask.Masks;
@@ -55,5 +56,32 @@ class UnitClustersTest {
         var t = MaskUnits.byCluster(p, all, none, 0);
         assertEquals(List.of("0", "1", "dead"), t.stringColumn("cluster").asList());
         assertEquals(List.of(2, 1, 1), t.intColumn("only all").asList());
+    }
+
+    /** Two masks that split the hidden units between them: the preference is ±1, and a partition along it explains all of it. */
+    @Test
+    void preferenceAndTheShareTheClustersExplain() {
+        Model net = Mlp.classifier(20, new int[]{4}, 10, 1);
+        java.util.function.IntFunction<WeightMask> keeping = from -> {            // keeps units from, from + 1 only
+            INDArray in = org.nd4j.linalg.factory.Nd4j.valueArrayOf(new long[]{4, 20}, -5f), out = org.nd4j.linalg.factory.Nd4j.valueArrayOf(new long[]{10, 4}, -5f);
+            for (int u = from; u < from + 2; u++) {
+                in.getRow(u).assign(5);
+                out.getColumn(u).assign(5);
+            }
+            return new WeightMask(from == 0 ? "a" : "b", java.util.Map.of("layers.0.weight", in, "layers.1.weight", out));
+        };
+        WeightMask a = keeping.apply(0), b = keeping.apply(2);
+        assertArrayEquals(new double[]{30, 30, 0, 0}, MaskUnits.keptWeights(a, 0), 0);
+        assertArrayEquals(new double[]{1, 1, -1, -1}, MaskUnits.preference(a, b, 0), 0);
+        double[] along = MaskUnits.clusterShare(new Partition(new int[]{0, 0, 1, 1}, 0.5), MaskUnits.preference(a, b, 0), 3000, 7);
+        assertEquals(1, along[0], 1e-12, "clusters along the masks explain all of the preference");
+        assertEquals(1.0 / 3, along[1], 0.03, "2 of the 6 ways to split 4 units in two pairs do as well");
+        double[] across = MaskUnits.clusterShare(new Partition(new int[]{0, 1, 0, 1}, 0.5), MaskUnits.preference(a, b, 0), 100, 7);
+        assertEquals(0, across[0], 1e-12, "clusters across the masks explain none of it");
+        assertEquals(1, across[1], 0, "every relabelling does at least as well");
+        var t = MaskUnits.preferenceByCluster(new Partition(new int[]{0, 0, 1, -1}, 0.5), a, b, 0);
+        assertEquals(List.of("0", "1", "dead"), t.stringColumn("cluster").asList());
+        assertEquals(List.of(1.0, -1.0, -1.0), t.doubleColumn("preference").asList());
+        assertEquals(30.0, t.doubleColumn("a weights per unit").get(0), 0);
     }
 }
