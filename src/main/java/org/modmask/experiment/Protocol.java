@@ -165,7 +165,7 @@ public final class Protocol {
         Path runDir = dir == null ? null : dir.resolve("run-" + r);
         Train t = Train.of(model).seed(seed + r);
         trainConfig.accept(t);
-        if (runDir != null) t.checkpoint(runDir.resolve("base.ckpt"));
+        if (runDir != null) t.checkpoint(baseCheckpoint(runDir, model));
         Long t0 = System.nanoTime();
         t.run(train);
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
@@ -190,6 +190,27 @@ public final class Protocol {
             }
         }
         return run;
+    }
+
+    /**
+     * The base network's checkpoint, named after the architecture (kind and parameter shapes): after a change of the
+     * model a run trains a new network beside the old checkpoint instead of failing on it or overwriting it. A
+     * checkpoint from before this naming ({@code base.ckpt}) is used when it fits the model.
+     */
+    static Path baseCheckpoint(Path runDir, Model model) {
+        StringBuilder arch = new StringBuilder(model.kind());
+        for (var p : model.parameters()) arch.append('|').append(p.name()).append(java.util.Arrays.toString(p.shape()));
+        Path keyed = runDir.resolve("base-" + Integer.toHexString(arch.toString().hashCode()) + ".ckpt");
+        Path legacy = runDir.resolve("base.ckpt");
+        if (!Files.exists(keyed) && Files.exists(legacy)) {
+            try {
+                org.modmask.train.Checkpoint.checkCompatible(org.modmask.train.Checkpoint.read(legacy), model, legacy);
+                return legacy;
+            } catch (IOException | IllegalArgumentException e) {
+                return keyed;                                   // another model's checkpoint: leave it alone
+            }
+        }
+        return keyed;
     }
 
     private WeightMask loadOrTrain(Masks m, String stage, Dataset data, Path runDir, WeightMask control) {

@@ -54,7 +54,7 @@ class ProtocolTest {
         assertEquals(2, r.runs().size());
         assertEquals(List.of("unmasked", "control", "+", "¬+", "¬+ (I/O full)", "×", "¬×", "¬× (I/O full)"),
                 r.accuracy().stringColumn("mask").asList());
-        assertTrue(Files.exists(dir.resolve("run-1/base.ckpt")) && hasFile(dir.resolve("run-0"), "mask-u2b-"));
+        assertTrue(hasFile(dir.resolve("run-1"), "base-") && hasFile(dir.resolve("run-0"), "mask-u2b-"));
         assertEquals(2, r.iou("+", "×").rowCount());
         assertEquals(6, r.convergence().rowCount());
         // the one-number summaries agree with the tables
@@ -114,5 +114,26 @@ class ProtocolTest {
         assertEquals(control.logits("layers.1.weight"), plus.logits("layers.1.weight"));
         assertEquals(control.logits("layers.1.bias"), plus.logits("layers.1.bias"));
         assertNotEquals(control.logits("layers.0.weight"), plus.logits("layers.0.weight"));
+    }
+
+    /** A changed architecture gets its own base checkpoint; the old one stays; a fitting pre-naming base.ckpt is reused. */
+    @Test
+    void baseCheckpointIsNamedAfterTheArchitecture(@TempDir Path dir) throws java.io.IOException {
+        var narrow = Mlp.classifier(22, new int[]{8}, 10, 1);
+        var wide = Mlp.classifier(22, new int[]{16}, 10, 1);
+        Path a = Protocol.baseCheckpoint(dir, narrow), b = Protocol.baseCheckpoint(dir, wide);
+        assertNotEquals(a, b);
+        assertEquals(a, Protocol.baseCheckpoint(dir, Mlp.classifier(22, new int[]{8}, 10, 2)), "the seed does not change the name");
+        org.modmask.train.Train.of(narrow).steps(2).checkpoint(dir.resolve("base.ckpt")).run(TwoOps.all());
+        assertEquals(dir.resolve("base.ckpt"), Protocol.baseCheckpoint(dir, Mlp.classifier(22, new int[]{8}, 10, 3)), "legacy file that fits");
+        assertEquals(b, Protocol.baseCheckpoint(dir, wide), "legacy file of another model: not used, not overwritten");
+        // a run directory holding another model's old base.ckpt: the protocol trains beside it
+        Path run0 = dir.resolve("run-0");
+        org.modmask.train.Train.of(Mlp.classifier(22, new int[]{8}, 10, 1)).steps(2).checkpoint(run0.resolve("base.ckpt")).run(TwoOps.all());
+        byte[] before = Files.readAllBytes(run0.resolve("base.ckpt"));
+        Protocol.of("wide", seed -> Mlp.classifier(22, new int[]{16}, 10, seed)).train(TwoOps.all(), t -> t.steps(5))
+                .masks(m -> m.steps(2)).stage("control", TwoOps.all()).dir(dir).seed(0).run();
+        assertArrayEquals(before, Files.readAllBytes(run0.resolve("base.ckpt")), "the other model's checkpoint is untouched");
+        assertTrue(Files.exists(Protocol.baseCheckpoint(run0, Mlp.classifier(22, new int[]{16}, 10, 0))), "the wide model's own checkpoint");
     }
 }
