@@ -176,7 +176,7 @@ public final class Protocol {
             maskConfig.accept(m);
             WeightMask control = masks.isEmpty() ? null : masks.values().iterator().next();
             if (control != null && !keepFromControl.isEmpty()) m.freeze(keepFromControl);
-            masks.put(st.getKey(), loadOrTrain(m, st.getKey(), st.getValue(), runDir, control));
+            masks.put(st.getKey(), loadOrTrain(model, m, st.getKey(), st.getValue(), runDir, control));
         }
         Result.Run run = new Result.Run(r, model, masks, trainSeconds);
         WeightMask control = masks.values().iterator().next();
@@ -198,9 +198,7 @@ public final class Protocol {
      * checkpoint from before this naming ({@code base.ckpt}) is used when it fits the model.
      */
     static Path baseCheckpoint(Path runDir, Model model) {
-        StringBuilder arch = new StringBuilder(model.kind());
-        for (var p : model.parameters()) arch.append('|').append(p.name()).append(java.util.Arrays.toString(p.shape()));
-        Path keyed = runDir.resolve("base-" + Integer.toHexString(arch.toString().hashCode()) + ".ckpt");
+        Path keyed = runDir.resolve("base-" + archKey(model) + ".ckpt");
         Path legacy = runDir.resolve("base.ckpt");
         if (!Files.exists(keyed) && Files.exists(legacy)) {
             try {
@@ -213,23 +211,42 @@ public final class Protocol {
         return keyed;
     }
 
-    private WeightMask loadOrTrain(Masks m, String stage, Dataset data, Path runDir, WeightMask control) {
-        // keyed by the mask settings too: after a change of steps or β the mask is trained again, not reloaded
+    private WeightMask loadOrTrain(Model model, Masks m, String stage, Dataset data, Path runDir, WeightMask control) {
+        // keyed by the mask settings and the architecture: after a change of steps, β or the model the mask is trained
+        // again and saved beside the old file, which is neither reloaded nor overwritten
         String key = Integer.toHexString(m.settings().hashCode());
-        Path f = runDir == null ? null : runDir.resolve("mask-" + fileName(stage) + "-" + key + ".mask");
+        Path keyed = runDir == null ? null : runDir.resolve("mask-" + fileName(stage) + "-" + key + "-" + archKey(model) + ".mask");
+        Path legacy = runDir == null ? null : runDir.resolve("mask-" + fileName(stage) + "-" + key + ".mask");   // named before the architecture key
         try {
-            if (f != null && Files.exists(f)) {
-                WeightMask w = WeightMask.load(f);
-                if (w.params().equals(m.selected())) return w.named(stage);
-            }
+            for (Path f : runDir == null ? List.<Path>of() : List.of(keyed, legacy))
+                if (Files.exists(f)) {
+                    WeightMask w = WeightMask.load(f);
+                    if (w.params().equals(m.selected()) && fits(w, model)) return w.named(stage);
+                }
             WeightMask start = m.initial(stage);
             if (control != null && !keepFromControl.isEmpty()) start = start.replace(keepFromControl, control);
             WeightMask w = m.train(data.named(stage), start).named(stage);
-            if (f != null) w.save(f);
+            if (keyed != null) w.save(keyed);
             return w;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static boolean fits(WeightMask w, Model model) {
+        try {
+            w.checkFits(model);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** A short name for the architecture: the model's kind and its parameters' names and shapes. */
+    static String archKey(Model model) {
+        StringBuilder arch = new StringBuilder(model.kind());
+        for (var p : model.parameters()) arch.append('|').append(p.name()).append(java.util.Arrays.toString(p.shape()));
+        return Integer.toHexString(arch.toString().hashCode());
     }
 
     private void evaluate(Result.Run run, String maskName, WeightMask mask) {

@@ -136,4 +136,22 @@ class ProtocolTest {
         assertArrayEquals(before, Files.readAllBytes(run0.resolve("base.ckpt")), "the other model's checkpoint is untouched");
         assertTrue(Files.exists(Protocol.baseCheckpoint(run0, Mlp.classifier(22, new int[]{16}, 10, 0))), "the wide model's own checkpoint");
     }
+
+    /** The same protocol with a wider network in the same directory: its masks are trained anew; the old files stay. */
+    @Test
+    void masksOfAnotherArchitectureAreNeitherReloadedNorOverwritten(@TempDir Path dir) throws java.io.IOException {
+        java.util.function.IntFunction<Protocol> protocol = width -> Protocol.of("w" + width, seed -> Mlp.classifier(22, new int[]{width}, 10, seed))
+                .train(TwoOps.all(), t -> t.steps(5)).masks(m -> m.steps(3)).stage("control", TwoOps.all()).dir(dir);
+        protocol.apply(8).run();
+        java.util.Map<Path, byte[]> before = new java.util.HashMap<>();
+        try (var files = Files.list(dir.resolve("run-0"))) {
+            for (Path f : files.toList()) before.put(f, Files.readAllBytes(f));
+        }
+        Result wide = protocol.apply(16).run();
+        assertArrayEquals(new long[]{16, 22}, wide.mask("control", 0).logits("layers.0.weight").shape());
+        for (var e : before.entrySet()) assertArrayEquals(e.getValue(), Files.readAllBytes(e.getKey()), e.getKey() + " untouched");
+        try (var files = Files.list(dir.resolve("run-0"))) {
+            assertEquals(before.size() * 2, files.count(), "a base checkpoint and a mask for each width");
+        }
+    }
 }
