@@ -73,21 +73,16 @@ public final class Agreement {
 
     /** H(A), H(B) and the joint H(A, B) in nats. */
     private static double[] entropies(int[] p1, int[] p2) {
-        if (p1.length != p2.length) throw new IllegalArgumentException("partitions of " + p1.length + " and " + p2.length + " units");
-        int[] a = compact(p1), b = compact(p2);
-        int n = a.length, ka = max(a) + 1, kb = max(b) + 1;
-        int[] ca = new int[ka], cb = new int[kb];
-        int[][] joint = new int[ka][kb];
-        for (int i = 0; i < n; i++) {
-            ca[a[i]]++;
-            cb[b[i]]++;
-            joint[a[i]][b[i]]++;
-        }
+        Contingency c = new Contingency(p1, p2);
         double ha = 0, hb = 0, hab = 0;
-        for (int c : ca) ha -= c == 0 ? 0 : (double) c / n * Math.log((double) c / n);
-        for (int c : cb) hb -= c == 0 ? 0 : (double) c / n * Math.log((double) c / n);
-        for (int[] row : joint) for (int c : row) hab -= c == 0 ? 0 : (double) c / n * Math.log((double) c / n);
+        for (double k : c.a) ha -= plogp(k / c.n);
+        for (double k : c.b) hb -= plogp(k / c.n);
+        for (int[] row : c.table) for (int k : row) hab -= plogp((double) k / c.n);
         return new double[]{ha, hb, hab};
+    }
+
+    private static double plogp(double p) {
+        return p == 0 ? 0 : p * Math.log(p);
     }
 
     /**

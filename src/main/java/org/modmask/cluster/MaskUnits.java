@@ -19,14 +19,19 @@ public final class MaskUnits {
 
     /** The units of hidden layer {@code layer} the mask uses. */
     public static boolean[] used(WeightMask mask, int layer) {
+        double[][] io = keptInOut(mask, layer);
+        boolean[] u = new boolean[io[0].length];
+        for (int i = 0; i < u.length; i++) u[i] = io[0][i] > 0 && io[1][i] > 0;
+        return u;
+    }
+
+    /** Per unit of hidden layer {@code layer}: kept incoming weights (row of layer ℓ) and kept outgoing ones (column of ℓ+1). */
+    private static double[][] keptInOut(WeightMask mask, int layer) {
         INDArray in = mask.kept("layers." + layer + ".weight"), out = mask.kept("layers." + (layer + 1) + ".weight");
         int d = (int) in.size(0);
         if (out.size(1) != d)
             throw new IllegalArgumentException("layers." + (layer + 1) + ".weight has " + out.size(1) + " inputs, layer " + layer + " has " + d + " units");
-        INDArray inAny = in.sum(1), outAny = out.sum(0);
-        boolean[] u = new boolean[d];
-        for (int i = 0; i < d; i++) u[i] = inAny.getDouble(i) > 0 && outAny.getDouble(i) > 0;
-        return u;
+        return new double[][]{in.sum(1).toDoubleVector(), out.sum(0).toDoubleVector()};
     }
 
     /**
@@ -63,13 +68,9 @@ public final class MaskUnits {
 
     /** Kept weights touching each unit of hidden layer {@code layer}: its row of incoming and column of outgoing weights. */
     public static double[] keptWeights(WeightMask mask, int layer) {
-        INDArray in = mask.kept("layers." + layer + ".weight"), out = mask.kept("layers." + (layer + 1) + ".weight");
-        int d = (int) in.size(0);
-        if (out.size(1) != d)
-            throw new IllegalArgumentException("layers." + (layer + 1) + ".weight has " + out.size(1) + " inputs, layer " + layer + " has " + d + " units");
-        INDArray inN = in.sum(1), outN = out.sum(0);
-        double[] k = new double[d];
-        for (int i = 0; i < d; i++) k[i] = inN.getDouble(i) + outN.getDouble(i);
+        double[][] io = keptInOut(mask, layer);
+        double[] k = new double[io[0].length];
+        for (int i = 0; i < k.length; i++) k[i] = io[0][i] + io[1][i];
         return k;
     }
 
