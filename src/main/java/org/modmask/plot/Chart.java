@@ -95,6 +95,11 @@ public final class Chart {
         return m == 0 ? 1 : m;
     }
 
+    /** The names of the chart's series (bars or lines), in drawing order. */
+    public java.util.List<String> seriesNames() {
+        return java.util.List.copyOf(series.keySet());
+    }
+
     /** Adds error bars (±) to a bar series. */
     public Chart errors(String seriesName, double[] plusMinus) {
         if (!series.containsKey(seriesName)) throw new IllegalArgumentException("no series '" + seriesName + "'; have " + series.keySet());
