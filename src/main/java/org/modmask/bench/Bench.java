@@ -38,9 +38,10 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         List<String> a = Arrays.asList(args);
-        if (a.isEmpty()) throw new IllegalArgumentException("usage: Bench CASE [--steps N] [--warmup W]");
+        if (a.isEmpty()) throw new IllegalArgumentException("usage: Bench CASE [--steps N] [--warmup W] [--threads T]");
         String name = a.get(0);
-        int steps = intArg(a, "--steps", 20), warmup = intArg(a, "--warmup", 3);
+        int steps = intArg(a, "--steps", 20), warmup = intArg(a, "--warmup", 3), threads = intArg(a, "--threads", 0);
+        if (threads > 0) org.modmask.Threads.use(threads);      // else OMP_NUM_THREADS decides
         if (name.equals("matmul")) {
             System.out.println(json(name, "gflops", matmul(), peakRssMb()));
             return;
