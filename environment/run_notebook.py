@@ -19,8 +19,10 @@ def main():
     ap.add_argument("--preset", default="smoke")
     ap.add_argument("--inplace", action="store_true", help="write the executed notebook back")
     ap.add_argument("--html", help="also export HTML into this directory")
-    ap.add_argument("--timeout", type=int, default=1800, help="seconds per cell")
+    ap.add_argument("--timeout", type=int, help="seconds per cell (default: 30 min in smoke, 4 h in quick, none in paper)")
     args = ap.parse_args()
+    if args.timeout is None:      # a quick preset's training cell can outlast 30 minutes (09-scan-lstm's masks: ~35)
+        args.timeout = {"smoke": 1800, "quick": 4 * 3600}.get(args.preset, -1)
     os.environ["MODMASK_PRESET"] = args.preset
     failed = 0
     for path in args.notebooks:
