@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -83,15 +82,7 @@ public final class SplitGeneralization {
     /** Writes the table as CSV, atomically (a temporary file replaces {@code file} only once complete). */
     public static void save(Table t, Path file) {
         try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-            try {
-                t.write().csv(tmp.toFile());
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            org.modmask.AtomicFile.write(file, out -> t.write().csv(out));
         } catch (IOException e) {
             throw new UncheckedIOException("could not write " + file, e);
         }

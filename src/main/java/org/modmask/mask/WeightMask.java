@@ -15,7 +15,6 @@ import tech.tablesaw.api.Table;
 import java.io.*;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.*;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -200,11 +199,8 @@ public final class WeightMask {
 
     /** Saves the logits atomically (zip of ND4J arrays). */
     public void save(Path path) throws IOException {
-        Path dir = path.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, path.getFileName().toString(), ".tmp");
-        try {
-            try (ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
+        org.modmask.AtomicFile.write(path, out -> {
+            try (ZipOutputStream zip = new ZipOutputStream(out)) {
                 zip.putNextEntry(new ZipEntry("name"));
                 zip.write(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 zip.closeEntry();
@@ -216,10 +212,7 @@ public final class WeightMask {
                     zip.closeEntry();
                 }
             }
-            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     public static WeightMask load(Path path) throws IOException {

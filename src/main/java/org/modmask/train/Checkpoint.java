@@ -6,8 +6,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.*;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.*;
 import java.util.*;
 import java.util.zip.ZipEntry;
@@ -30,13 +28,8 @@ public final class Checkpoint {
 
     /** Saves atomically; on any failure the previous file at {@code path} is left untouched. */
     public static void save(Path path, State s) throws IOException {
-        Path dir = path.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, path.getFileName().toString(), ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-                 OutputStream os = Channels.newOutputStream(ch);
-                 ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(os))) {
+        org.modmask.AtomicFile.write(path, out -> {
+            try (ZipOutputStream zip = new ZipOutputStream(out)) {
                 Properties meta = new Properties();
                 meta.putAll(s.config());
                 meta.setProperty("checkpoint.step", Long.toString(s.step()));
@@ -48,14 +41,8 @@ public final class Checkpoint {
                 writeArrays(zip, "param/", s.params());
                 writeArrays(zip, "adam.m/", s.adamM());
                 writeArrays(zip, "adam.v/", s.adamV());
-                zip.finish();
-                zip.flush();
-                ch.force(true);
             }
-            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     private static void writeArrays(ZipOutputStream zip, String prefix, Map<String, INDArray> arrays) throws IOException {
