@@ -1,11 +1,10 @@
 package org.modmask.mask;
 
 import org.modmask.data.BatchSampler;
-import org.nd4j.linalg.api.buffer.DataType;
+import org.modmask.nn.HostFloats;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.stream.IntStream;
 
@@ -19,27 +18,38 @@ import java.util.stream.IntStream;
  */
 final class FusedSampler {
     private static final int CHUNK = 1 << 15;
+    private static final double MAX_LOGIT = 80;
+
+    /** Per-thread chunk buffers: the loop runs on heap arrays, copied in and out of native memory in bulk. */
+    private static final class Scratch {
+        final float[] u = new float[CHUNK], a = new float[CHUNK], w = new float[CHUNK], eff = new float[CHUNK];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private FusedSampler() {
     }
 
-    /** On a GPU backend the arrays live in device memory; the Java pass would read stale host copies. */
-    private static final boolean CPU = Nd4j.getBackend().getClass().getName().contains(".cpu.");
-
-    /** True when the fast path applies: CPU backend, float, contiguous, row-major, unshared buffers. */
+    /** True when the fast path applies (see {@link HostFloats#supports}). */
     static boolean supports(INDArray... arrays) {
-        if (!CPU) return false;
-        for (INDArray a : arrays)
-            if (a.dataType() != DataType.FLOAT || a.isView() || a.ordering() != 'c' || a.offset() != 0) return false;
-        return true;
+        return HostFloats.supports(arrays);
     }
 
     static FloatBuffer view(INDArray a) {
-        return a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+        return HostFloats.view(a);
     }
 
     /**
-     * Writes {@code W ⊙ b} into {@code eff} and {@code s(1−s)} into {@code ds}.
+     * {@code a = e^min(l, 80)} into {@code a}, once per step. The cap keeps {@code a·u} finite, so the sampling loop
+     * needs no special case: above 80 every sample keeps the weight and {@code s(1−s)} rounds to 0 either way.
+     */
+    static INDArray expLogits(INDArray a, INDArray logits) {
+        return Transforms.exp(Transforms.min(a.assign(logits), MAX_LOGIT, false), false);
+    }
+
+    /**
+     * Writes {@code W ⊙ b} into {@code eff} and {@code s(1−s)} into {@code ds}, with {@code expL} from
+     * {@link #expLogits}.
      *
      * @param uniforms given uniforms (tests), or null to draw them from (seed, step, sample, tensor)
      */
@@ -49,30 +59,41 @@ final class FusedSampler {
         int chunks = (n + CHUNK - 1) / CHUNK;
         long base = BatchSampler.mix(BatchSampler.mix(seed, step), ((long) sample << 32) | tensor);
         IntStream.range(0, chunks).parallel().forEach(c -> {
-            long state = BatchSampler.mix(base, c);
-            int from = c * CHUNK, to = Math.min(n, from + CHUNK);
-            for (int i = from; i < to; i++) {
-                float u;
-                if (uniforms != null) u = uniforms.get(i);
-                else {
-                    state += 0x9E3779B97F4A7C15L;                 // SplitMix64
-                    long z = state;
-                    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-                    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-                    z ^= z >>> 31;
-                    u = ((z >>> 40) + 0.5f) * 0x1.0p-24f;          // (0, 1), never 0 or 1
-                }
-                float a = expL.get(i);
-                float q = a * u, r = 1 - u;
-                boolean keep = q > r;                              // l + log u − log(1−u) > 0
-                eff.put(i, keep ? w.get(i) : 0f);
-                if (Float.isInfinite(q) || q == 0f) ds[i] = 0f;
-                else {
-                    float s = q / (r + q);
-                    ds[i] = s * (1 - s);
-                }
-            }
+            int from = c * CHUNK, len = Math.min(n, from + CHUNK) - from;
+            Scratch t = SCRATCH.get();
+            if (uniforms != null) uniforms.get(from, t.u, 0, len);
+            else uniforms(BatchSampler.mix(base, c), t.u, len);
+            w.get(from, t.w, 0, len);
+            expL.get(from, t.a, 0, len);
+            sampleChunk(t.u, t.a, t.w, t.eff, ds, from, len);
+            eff.put(from, t.eff, 0, len);
         });
+    }
+
+    /** SplitMix64 from {@code state}, 24 bits per uniform: (0, 1), never 0 or 1. */
+    private static void uniforms(long state, float[] u, int len) {
+        for (int i = 0; i < len; i++) {
+            state += 0x9E3779B97F4A7C15L;
+            long z = state;
+            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+            z ^= z >>> 31;
+            u[i] = ((z >>> 40) + 0.5f) * 0x1.0p-24f;
+        }
+    }
+
+    /**
+     * Branch-free on purpose: {@code keep} is a coin flip per weight, and a mispredicted branch per element made
+     * this loop three times slower. The sign bit of {@code r − q} is set exactly when {@code q > r}.
+     */
+    private static void sampleChunk(float[] u, float[] a, float[] w, float[] eff, float[] ds, int off, int len) {
+        for (int i = 0; i < len; i++) {
+            float q = a[i] * u[i], r = 1 - u[i];
+            int keep = Float.floatToRawIntBits(r - q) >> 31;                 // all ones or all zeros
+            eff[i] = Float.intBitsToFloat(Float.floatToRawIntBits(w[i]) & keep);
+            float s = q / (r + q);                                             // q = 0 gives 0; q ≤ e^80 stays finite
+            ds[off + i] = s * (1 - s);
+        }
     }
 
     /** {@code grad += scale · G ⊙ W ⊙ ds}. */

@@ -122,7 +122,7 @@ public final class JointMasks {
             for (long t = 0; t < steps; t++) {
                 Map<String, INDArray> batch = data.rows(sampler.batch(t));
                 grads.values().forEach(g -> g.assign(0));
-                for (String n : names) Transforms.exp(expL.get(n).assign(logits.get(n)), false);
+                for (String n : names) FusedSampler.expLogits(expL.get(n), logits.get(n));
                 double loss = 0;
                 for (int s = 0; s < k; s++) {
                     int ti = 0;

@@ -343,7 +343,7 @@ public final class Masks {
             if (b % k != 0) throw new IllegalArgumentException("K = " + k + " does not divide the batch of " + b);
             int chunk = b / k;
             for (INDArray g : grad.values()) g.assign(0);
-            if (fused) for (String n : names) Transforms.exp(tmp.get(n).assign(logits.get(n)), false);   // a = e^l
+            if (fused) for (String n : names) FusedSampler.expLogits(tmp.get(n), logits.get(n));   // a = e^l
             else rng.setSeed(BatchSampler.mix(noiseSeed, step));
             if (replicas != null) return replicaGradient(batch, step, chunk);
             double loss = 0;

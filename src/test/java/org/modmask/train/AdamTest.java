@@ -31,4 +31,31 @@ class AdamTest {
             for (int i = 0; i < 3; i++) assertEquals(p[i], param.getDouble(i), 1e-12, "step " + t + " element " + i);
         }
     }
+
+    /** Float32 parameters take the one-pass Java update; it agrees with the formula to float precision. */
+    @Test
+    void floatPathMatchesTheFormula() {
+        double lr = 0.01, b1 = 0.9, b2 = 0.999, eps = 1e-8;
+        int n = 50_000;                                  // several chunks of the parallel pass
+        java.util.Random r = new java.util.Random(3);
+        double[] p = new double[n], m = new double[n], v = new double[n];
+        for (int i = 0; i < n; i++) p[i] = r.nextGaussian();
+        INDArray param = Nd4j.createFromArray(p).castTo(DataType.FLOAT);
+        Adam adam = new Adam(lr, b1, b2, eps);
+        double scale = 0.7;
+        for (int t = 1; t <= 4; t++) {
+            double[] g = new double[n];
+            for (int i = 0; i < n; i++) g[i] = r.nextGaussian() * (i % 3 == 0 ? 1e-6 : 1);
+            for (int i = 0; i < n; i++) {
+                double gi = g[i] * scale;
+                m[i] = b1 * m[i] + (1 - b1) * gi;
+                v[i] = b2 * v[i] + (1 - b2) * gi * gi;
+                double mh = m[i] / (1 - Math.pow(b1, t)), vh = v[i] / (1 - Math.pow(b2, t));
+                p[i] -= lr * mh / (Math.sqrt(vh) + eps);
+            }
+            adam.step(new HashMap<>(Map.of("w", param)), new HashMap<>(Map.of("w", Nd4j.createFromArray(g).castTo(DataType.FLOAT))), scale);
+            for (int i = 0; i < n; i += 997) assertEquals(p[i], param.getDouble(i), 1e-5 * (1 + Math.abs(p[i])), "step " + t + " element " + i);
+        }
+        assertEquals(DataType.FLOAT, adam.firstMoments().get("w").dataType());
+    }
 }
