@@ -31,6 +31,7 @@ final class BufferPool extends AbstractMemoryMgr {
     private final LinkedHashMap<Long, INDArray> order = new LinkedHashMap<>();
     private final Map<INDArray, Long> ticket = new IdentityHashMap<>();
     private long next;
+    private Map<INDArray, String> lastReturned = Map.of();
     private long pooledBytes;
 
     BufferPool(long maxPooledBytes) {
@@ -95,11 +96,36 @@ final class BufferPool extends AbstractMemoryMgr {
     private void endCall(Collection<INDArray> returned) {
         Set<DataBuffer> kept = Collections.newSetFromMap(new IdentityHashMap<>());
         for (INDArray r : returned) if (r != null) kept.add(root(r));
+        lastReturned = new IdentityHashMap<>();
         for (INDArray a : live) {
-            if (kept.contains(root(a))) keys.remove(a);   // the caller's now; the garbage collector frees it
-            else give(a);
+            if (kept.contains(root(a))) {               // the caller's now: it may hand it back (recycle) or drop it
+                String key = keys.remove(a);
+                if (key != null) lastReturned.put(a, key);
+            } else give(a);
         }
         live.clear();
+    }
+
+    /**
+     * The pool's keys of the arrays the last call returned that it allocated itself, for {@link #recycle}; asked
+     * right after the call. Held by the caller, not the pool, so arrays never handed back cost the pool nothing.
+     */
+    synchronized Map<INDArray, String> lastReturned() {
+        Map<INDArray, String> r = lastReturned;
+        lastReturned = Map.of();
+        return r;
+    }
+
+    /**
+     * The caller is done with an array a call returned (a gradient, once the optimizer has used it): its buffer
+     * serves the next call instead of going back to the operating system, which would zero fresh pages for the
+     * next gradient of the same shape. Returns false when the array is not one the pool can take.
+     */
+    synchronized boolean recycle(INDArray a, String key) {
+        if (a == null || key == null || a.wasClosed() || pooled.contains(a) || live.contains(a)) return false;
+        keys.put(a, key);
+        give(a);
+        return true;
     }
 
     @Override

@@ -238,8 +238,11 @@ public final class Model {
         boolean update = training && !states.isEmpty();
         if (update) states.values().forEach(st -> outs.add(st.batchVariable()));
         OutAndGrad og;
-        if (gradientsBuilt) og = pool.around(sd, () -> sd.calculateGradientsAndOutputs(ph, outs, paramNames), Model::arrays);
-        else {   // only the first call builds the gradient graph, which SameDiff announces on stdout
+        Map<INDArray, String> keys = Map.of();
+        if (gradientsBuilt) {
+            og = pool.around(sd, () -> sd.calculateGradientsAndOutputs(ph, outs, paramNames), Model::arrays);
+            keys = pool.lastReturned();
+        } else {   // only the first call builds the gradient graph, which SameDiff announces on stdout
             og = Quiet.stdout(() -> sd.calculateGradientsAndOutputs(ph, outs, paramNames));
             gradientsBuilt = true;
         }
@@ -249,7 +252,10 @@ public final class Model {
         if (update)        // running = (1 − m)·running + m·batch statistic, as PyTorch's batch normalization
             for (State st : states.values())
                 st.value().muli(1 - st.momentum()).addi(og.getOutputs().get(st.batchVariable()).castTo(st.value().dataType()).mul(st.momentum()));
-        return new Step(loss, og.getGradients());
+        Map<String, INDArray> grads = og.getGradients();
+        Map<INDArray, String> gradKeys = new IdentityHashMap<>();
+        for (INDArray g : grads.values()) if (g != null && keys.containsKey(g)) gradKeys.put(g, keys.get(g));
+        return new Step(loss, grads, gradKeys.isEmpty() ? null : pool, gradKeys);
     }
 
     static Collection<INDArray> arrays(OutAndGrad og) {
@@ -258,14 +264,43 @@ public final class Model {
         return all;
     }
 
-    /** The result of one forward/backward pass. */
-    public record Step(double loss, Map<String, INDArray> gradients) {
+    /** The result of one forward/backward pass: the mean loss and the gradients by parameter name. */
+    public static final class Step {
+        private final double loss;
+        private final Map<String, INDArray> gradients;
+        private final BufferPool pool;
+        private final Map<INDArray, String> poolKeys;
+
+        public Step(double loss, Map<String, INDArray> gradients) {
+            this(loss, gradients, null, Map.of());
+        }
+
+        Step(double loss, Map<String, INDArray> gradients, BufferPool pool, Map<INDArray, String> poolKeys) {
+            this.loss = loss;
+            this.gradients = gradients;
+            this.pool = pool;
+            this.poolKeys = poolKeys;
+        }
+
+        public double loss() {
+            return loss;
+        }
+
+        public Map<String, INDArray> gradients() {
+            return gradients;
+        }
+
         /**
-         * Releases the gradients' native memory at once (ND4J otherwise frees it only when the garbage collector
-         * finds the arrays, and a long loop can pile up gigabytes before that).
+         * Releases the gradients' memory at once; the arrays must not be used afterwards. Gradients of a model's
+         * own graph go back to its buffer pool for the next step (a 2000 × 2000 gradient would otherwise take 16 MB
+         * of freshly zeroed pages from the kernel every call); others are closed (ND4J would free them only when
+         * the garbage collector finds the arrays, and a long loop can pile up gigabytes before that).
          */
         public void free() {
-            for (INDArray g : gradients.values()) if (g != null && g.closeable()) g.close();
+            for (INDArray g : gradients.values()) {
+                if (g == null || (pool != null && pool.recycle(g, poolKeys.get(g)))) continue;
+                if (g.closeable()) g.close();
+            }
         }
     }
 
