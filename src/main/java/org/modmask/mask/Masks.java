@@ -316,12 +316,13 @@ public final class Masks {
                 INDArray w = model.get(n);
                 orig.put(n, w.dup());          // weight_orig; the model's own buffer receives W ⊙ b
                 eff.put(n, w);
-                u.put(n, w.ulike());
+                if (noise != null) u.put(n, w.ulike());    // the fused path draws its own uniforms
                 tmp.put(n, w.ulike());
                 grad.put(n, w.ulike());
-                ok &= FusedSampler.supports(w, orig.get(n), u.get(n), tmp.get(n), grad.get(n)) && w.length() < Integer.MAX_VALUE;
+                ok &= FusedSampler.supports(w, orig.get(n), tmp.get(n), grad.get(n));
             }
             fused = ok;
+            if (!fused) for (String n : names) u.putIfAbsent(n, model.get(n).ulike());
             replicas = fused && k > 1 && replicate ? model.replicas(k) : null;
             if (replicas != null) {
                 replicas.copyParameters();        // frozen weights and the unmasked parameters, in every copy
