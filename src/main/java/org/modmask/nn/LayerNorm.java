@@ -15,9 +15,10 @@ public final class LayerNorm {
     public static SDVariable apply(Graph g, String prefix, SDVariable x, int dim) {
         SDVariable gamma = g.param(prefix + ".gamma", g.init().ones(dim));
         SDVariable beta = g.param(prefix + ".beta", g.init().zeros(dim));
-        int last = 2;   // explicit: reductions over dimension -1 are wrong in M2.1 (see Losses)
-        SDVariable centered = x.sub(x.mean(true, last));
-        SDVariable std = g.sd().math().sqrt(centered.mul(centered).sum(true, last).div(dim - 1));
-        return centered.div(std.add(1e-5)).mul(gamma).add(beta);
+        SDVariable rows = x.reshape(-1, dim);                  // [B·T, dim]; dimension 1 explicit (-1 is wrong in M2.1, see Losses)
+        SDVariable centered = rows.sub(rows.mean(true, 1));
+        SDVariable std = g.sd().math().sqrt(centered.mul(centered).sum(true, 1).div(dim - 1));
+        SDVariable z = centered.div(std.add(1e-5));
+        return z.mul(Broadcast.rows(g, std, gamma, dim)).add(beta).reshape(x.shape());
     }
 }
