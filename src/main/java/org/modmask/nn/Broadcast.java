@@ -3,7 +3,7 @@ package org.modmask.nn;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /**
- * Explicit broadcasting for products, as outer products with a column of ones.
+ * Explicit broadcasting for products, as an outer product with a column of ones.
  * <p>Why: SameDiff 1.0.0-M2.1's backward pass of a broadcasting multiply ({@code multiply_bp}) first tiles the
  * smaller operand element by element. For the Transformer's LayerNorm ({@code z ⊙ γ} at [32·49, 100]) that was
  * most of the layer's time: 11–17 ms forward and backward, against 7–9 ms with {@code γ} expanded by one matrix
@@ -19,10 +19,5 @@ public final class Broadcast {
      */
     public static SDVariable rows(Graph g, SDVariable like, SDVariable v, int n) {
         return g.sd().onesLike(like).mmul(v.reshape(1, n));
-    }
-
-    /** The column {@code c} [rows, 1] repeated across {@code n} columns: {@code c · 1ᵀ}, [rows, n]. */
-    public static SDVariable columns(Graph g, SDVariable c, int n) {
-        return c.mmul(g.sd().constant(org.nd4j.linalg.factory.Nd4j.ones(g.dataType(), 1, n)));
     }
 }
