@@ -52,7 +52,7 @@ def run(impl, case, steps, warmup=3):
         cmd += os.environ.get("MODMASK_BENCH_JVM", "").split()
         cmd += ["-cp", "target/classes:" + open(os.path.join(ROOT, "target/classpath.txt")).read().strip(),
                 "org.modmask.bench.Bench", case, "--steps", str(steps), "--warmup", str(warmup)]
-        if os.environ.get("MODMASK_BENCH_THREADS"):      # modmask's own thread count (Threads.use), at most OMP_NUM_THREADS
+        if os.environ.get("MODMASK_BENCH_THREADS") and case != "matmul":   # modmask's own thread count (Threads.use); the peak keeps all
             cmd += ["--threads", os.environ["MODMASK_BENCH_THREADS"]]
     else:
         cmd = ["/usr/bin/python3", os.path.join(HERE, "pytorch", "bench.py"), case, "--steps", str(steps),
