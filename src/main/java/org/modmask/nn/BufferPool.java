@@ -128,6 +128,11 @@ final class BufferPool extends AbstractMemoryMgr {
         return true;
     }
 
+    /** Whether the array is in the pool, free for the next call (for tests). */
+    synchronized boolean holds(INDArray a) {
+        return pooled.contains(a);
+    }
+
     @Override
     public synchronized void close() {
         for (ArrayDeque<INDArray> q : free.values()) for (INDArray a : q) free(a);

@@ -59,4 +59,21 @@ class BufferPoolTest {
         assertEquals(s1.loss(), s2.loss(), 0);
         s1.gradients().forEach((k, v) -> assertEquals(v, s2.gradients().get(k), "gradient of " + k));
     }
+
+    /** A freed step's gradients go back to the pool (not to the OS), and the next step's results are unchanged. */
+    @Test
+    void freedGradientsGoBackToThePool() {
+        Model m = model(), fresh = model();
+        List<String> names = m.parameters().stream().map(Param::name).toList();
+        Map<String, INDArray> a = batch(5), b = batch(6);
+        m.step(a, names).free();                 // builds the gradient graph (that first call runs unpooled)
+        Model.Step first = m.step(a, names);
+        List<INDArray> grads = List.copyOf(first.gradients().values());
+        assertTrue(grads.stream().noneMatch(m.pool::holds), "gradients in use must not be in the pool");
+        first.free();
+        assertTrue(grads.stream().allMatch(m.pool::holds), "a freed step's gradients should wait in the pool");
+        Model.Step next = m.step(b, names), want = fresh.step(b, names);
+        want.gradients().forEach((k, v) -> assertEquals(v, next.gradients().get(k), "gradient of " + k));
+        assertTrue(next.gradients().values().stream().noneMatch(m.pool::holds), "the next step's gradients are its own");
+    }
 }
