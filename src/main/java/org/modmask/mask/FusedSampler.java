@@ -6,7 +6,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.nio.FloatBuffer;
-import java.util.stream.IntStream;
 
 /**
  * The mask hot path in one pass per sample, in plain Java over the arrays' native memory (ND4J would need a
@@ -17,15 +16,7 @@ import java.util.stream.IntStream;
  * draws, however many threads run.
  */
 final class FusedSampler {
-    private static final int CHUNK = 1 << 15;
     private static final double MAX_LOGIT = 80;
-
-    /** Per-thread chunk buffers: the loop runs on heap arrays, copied in and out of native memory in bulk. */
-    private static final class Scratch {
-        final float[] u = new float[CHUNK], a = new float[CHUNK], w = new float[CHUNK], eff = new float[CHUNK];
-    }
-
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private FusedSampler() {
     }
@@ -55,18 +46,16 @@ final class FusedSampler {
      */
     static void sample(FloatBuffer w, FloatBuffer expL, FloatBuffer eff, float[] ds, FloatBuffer uniforms,
                        long seed, long step, int sample, int tensor) {
-        int n = ds.length;
-        int chunks = (n + CHUNK - 1) / CHUNK;
         long base = BatchSampler.mix(BatchSampler.mix(seed, step), ((long) sample << 32) | tensor);
-        IntStream.range(0, chunks).parallel().forEach(c -> {
-            int from = c * CHUNK, len = Math.min(n, from + CHUNK) - from;
-            Scratch t = SCRATCH.get();
-            if (uniforms != null) uniforms.get(from, t.u, 0, len);
-            else uniforms(BatchSampler.mix(base, c), t.u, len);
-            w.get(from, t.w, 0, len);
-            expL.get(from, t.a, 0, len);
-            sampleChunk(t.u, t.a, t.w, t.eff, ds, from, len);
-            eff.put(from, t.eff, 0, len);
+        // heap chunks, copied in and out of native memory in bulk
+        HostFloats.chunks(ds.length, (c, from, len, t) -> {
+            float[] u = t[0], a = t[1], wc = t[2], e = t[3];
+            if (uniforms != null) uniforms.get(from, u, 0, len);
+            else uniforms(BatchSampler.mix(base, c), u, len);
+            w.get(from, wc, 0, len);
+            expL.get(from, a, 0, len);
+            sampleChunk(u, a, wc, e, ds, from, len);
+            eff.put(from, e, 0, len);
         });
     }
 
@@ -98,11 +87,8 @@ final class FusedSampler {
 
     /** {@code grad += scale · G ⊙ W ⊙ ds}. */
     static void accumulate(FloatBuffer grad, FloatBuffer g, FloatBuffer w, float[] ds, float scale) {
-        int n = ds.length;
-        int chunks = (n + CHUNK - 1) / CHUNK;
-        IntStream.range(0, chunks).parallel().forEach(c -> {
-            int from = c * CHUNK, to = Math.min(n, from + CHUNK);
-            for (int i = from; i < to; i++) grad.put(i, grad.get(i) + scale * g.get(i) * w.get(i) * ds[i]);
+        HostFloats.chunks(ds.length, (c, from, len, t) -> {
+            for (int i = from; i < from + len; i++) grad.put(i, grad.get(i) + scale * g.get(i) * w.get(i) * ds[i]);
         });
     }
 }

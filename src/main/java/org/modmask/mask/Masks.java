@@ -316,13 +316,13 @@ public final class Masks {
                 INDArray w = model.get(n);
                 orig.put(n, w.dup());          // weight_orig; the model's own buffer receives W ⊙ b
                 eff.put(n, w);
-                if (noise != null) u.put(n, w.ulike());    // the fused path draws its own uniforms
                 tmp.put(n, w.ulike());
                 grad.put(n, w.ulike());
                 ok &= FusedSampler.supports(w, orig.get(n), tmp.get(n), grad.get(n));
             }
             fused = ok;
-            if (!fused) for (String n : names) u.putIfAbsent(n, model.get(n).ulike());
+            if (noise != null || !fused)           // the fused path draws its own uniforms unless they are given
+                for (String n : names) u.put(n, model.get(n).ulike());
             replicas = fused && k > 1 && replicate ? model.replicas(k) : null;
             if (replicas != null) {
                 replicas.copyParameters();        // frozen weights and the unmasked parameters, in every copy

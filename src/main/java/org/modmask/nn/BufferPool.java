@@ -31,7 +31,6 @@ final class BufferPool extends AbstractMemoryMgr {
     private final LinkedHashMap<Long, INDArray> order = new LinkedHashMap<>();
     private final Map<INDArray, Long> ticket = new IdentityHashMap<>();
     private long next;
-    private Map<INDArray, String> lastReturned = Map.of();
     private long pooledBytes;
 
     BufferPool(long maxPooledBytes) {
@@ -44,7 +43,16 @@ final class BufferPool extends AbstractMemoryMgr {
      * code that runs the graph directly is unaffected. (A session is made on a thread's first call; that call runs
      * with SameDiff's manager.)
      */
-    synchronized <T> T around(SameDiff sd, java.util.function.Supplier<T> call, java.util.function.Function<T, Collection<INDArray>> returned) {
+    <T> T around(SameDiff sd, java.util.function.Supplier<T> call, java.util.function.Function<T, Collection<INDArray>> returned) {
+        return around(sd, call, returned, null);
+    }
+
+    /**
+     * The same, and puts into {@code handedOut} the pool's key of every returned array it allocated itself, so that
+     * the caller can {@link #recycle} them when done.
+     */
+    synchronized <T> T around(SameDiff sd, java.util.function.Supplier<T> call, java.util.function.Function<T, Collection<INDArray>> returned,
+                              Map<INDArray, String> handedOut) {
         Map<InferenceSession, org.nd4j.autodiff.samediff.internal.SessionMemMgr> before = new IdentityHashMap<>();
         swapIn(sd, before);
         SameDiff grad = sd.getFunction("grad");
@@ -52,7 +60,7 @@ final class BufferPool extends AbstractMemoryMgr {
         boolean ok = false;
         try {
             T result = call.get();
-            endCall(returned.apply(result));
+            endCall(returned.apply(result), handedOut);
             ok = true;
             return result;
         } finally {
@@ -93,27 +101,16 @@ final class BufferPool extends AbstractMemoryMgr {
     }
 
     /** End of a call: takes back everything the call allocated, except what is shared with the returned arrays. */
-    private void endCall(Collection<INDArray> returned) {
+    private void endCall(Collection<INDArray> returned, Map<INDArray, String> handedOut) {
         Set<DataBuffer> kept = Collections.newSetFromMap(new IdentityHashMap<>());
         for (INDArray r : returned) if (r != null) kept.add(root(r));
-        lastReturned = new IdentityHashMap<>();
         for (INDArray a : live) {
             if (kept.contains(root(a))) {               // the caller's now: it may hand it back (recycle) or drop it
                 String key = keys.remove(a);
-                if (key != null) lastReturned.put(a, key);
+                if (key != null && handedOut != null) handedOut.put(a, key);
             } else give(a);
         }
         live.clear();
-    }
-
-    /**
-     * The pool's keys of the arrays the last call returned that it allocated itself, for {@link #recycle}; asked
-     * right after the call. Held by the caller, not the pool, so arrays never handed back cost the pool nothing.
-     */
-    synchronized Map<INDArray, String> lastReturned() {
-        Map<INDArray, String> r = lastReturned;
-        lastReturned = Map.of();
-        return r;
     }
 
     /**

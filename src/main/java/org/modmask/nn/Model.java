@@ -238,11 +238,9 @@ public final class Model {
         boolean update = training && !states.isEmpty();
         if (update) states.values().forEach(st -> outs.add(st.batchVariable()));
         OutAndGrad og;
-        Map<INDArray, String> keys = Map.of();
-        if (gradientsBuilt) {
-            og = pool.around(sd, () -> sd.calculateGradientsAndOutputs(ph, outs, paramNames), Model::arrays);
-            keys = pool.lastReturned();
-        } else {   // only the first call builds the gradient graph, which SameDiff announces on stdout
+        Map<INDArray, String> keys = new IdentityHashMap<>();      // pool keys of the returned arrays, for Step.free
+        if (gradientsBuilt) og = pool.around(sd, () -> sd.calculateGradientsAndOutputs(ph, outs, paramNames), Model::arrays, keys);
+        else {   // only the first call builds the gradient graph, which SameDiff announces on stdout
             og = Quiet.stdout(() -> sd.calculateGradientsAndOutputs(ph, outs, paramNames));
             gradientsBuilt = true;
         }
@@ -252,10 +250,7 @@ public final class Model {
         if (update)        // running = (1 − m)·running + m·batch statistic, as PyTorch's batch normalization
             for (State st : states.values())
                 st.value().muli(1 - st.momentum()).addi(og.getOutputs().get(st.batchVariable()).castTo(st.value().dataType()).mul(st.momentum()));
-        Map<String, INDArray> grads = og.getGradients();
-        Map<INDArray, String> gradKeys = new IdentityHashMap<>();
-        for (INDArray g : grads.values()) if (g != null && keys.containsKey(g)) gradKeys.put(g, keys.get(g));
-        return new Step(loss, grads, gradKeys.isEmpty() ? null : pool, gradKeys);
+        return new Step(loss, og.getGradients(), pool, keys);
     }
 
     static Collection<INDArray> arrays(OutAndGrad og) {
@@ -298,7 +293,7 @@ public final class Model {
          */
         public void free() {
             for (INDArray g : gradients.values()) {
-                if (g == null || (pool != null && pool.recycle(g, poolKeys.get(g)))) continue;
+                if (g == null || (pool != null && pool.recycle(g, poolKeys.get(g)))) continue;   // no key: not the pool's
                 if (g.closeable()) g.close();
             }
         }

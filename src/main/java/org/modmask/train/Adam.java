@@ -8,7 +8,6 @@ import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
 import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 /**
  * Adam exactly as PyTorch computes it (bias-corrected moments, eps added after the square root), over a set
@@ -63,20 +62,16 @@ public final class Adam {
         }
     }
 
-    private static final int CHUNK = 1 << 14;
-
     /**
      * The same update in one pass over float arrays (in float arithmetic, as ND4J's updater): ND4J's path reads
      * and writes the 12M logits of an FNN mask five times per step, this once.
      */
     private void fusedStep(INDArray p, INDArray g, INDArray m1, INDArray m2, double gradScale, double stepSize, double epsPrime) {
         FloatBuffer pb = HostFloats.view(p), gb = HostFloats.view(g), mb = HostFloats.view(m1), vb = HostFloats.view(m2);
-        int n = (int) p.length(), chunks = (n + CHUNK - 1) / CHUNK;
         float scale = (float) gradScale, b1 = (float) beta1, b2 = (float) beta2, c1 = (float) (1 - beta1), c2 = (float) (1 - beta2);
         float step = (float) stepSize, e = (float) epsPrime;
-        IntStream.range(0, chunks).parallel().forEach(c -> {
-            int from = c * CHUNK, len = Math.min(n, from + CHUNK) - from;
-            float[] pa = new float[len], ga = new float[len], ma = new float[len], va = new float[len];
+        HostFloats.chunks((int) p.length(), (c, from, len, t) -> {
+            float[] pa = t[0], ga = t[1], ma = t[2], va = t[3];
             pb.get(from, pa, 0, len);
             gb.get(from, ga, 0, len);
             mb.get(from, ma, 0, len);
