@@ -1,6 +1,6 @@
 """bench/run's driver: runs each case with modmask and with the PyTorch reference, interleaved A B A B.
 
-    /usr/bin/python3 bench/compare.py [CASE ...] [--reps R] [--steps N]
+    /usr/bin/python3 bench/compare.py [CASE ...] [--reps R] [--steps N] [--warmup W]
 
 For each case: steps/s median and spread (25th-75th percentile over all timed steps of all repetitions), peak
 RSS, achieved GFLOP/s (analytic count of the matrix products) and its share of the same implementation's
@@ -17,6 +17,11 @@ ROOT = os.path.dirname(HERE)
 CASES = ["fnn-plain", "fnn-mask", "cnn-plain", "cnn-mask", "lstm-mask", "transformer-mask"]
 EXTRA = ["lstm-plain", "transformer-plain"]
 STEPS = {"fnn": 10, "cnn": 10, "lstm": 20, "transformer": 6}
+# Untimed steps first, the same on both sides. The JVM compiles SameDiff's Java to machine code during the first
+# seconds, on the same two cores: a CNN step took 165-190 ms over steps 1-10 and 110 ms from step 40 on (median of
+# two runs of `Bench cnn-plain --steps 60 --warmup 0`). Mask training runs for thousands of steps, so the steady
+# state is what a user waits for; PyTorch reaches it after a step or two and is warmed up just as long.
+WARMUP = {"fnn": 8, "cnn": 15, "lstm": 30, "transformer": 8}
 B = 128
 
 
@@ -70,13 +75,15 @@ def quartiles(v):
 
 
 def main(argv):
-    reps, steps, cases = 3, None, []
+    reps, steps, warmup, cases = 3, None, None, []
     it = iter(argv)
     for a in it:
         if a == "--reps":
             reps = int(next(it))
         elif a == "--steps":
             steps = int(next(it))
+        elif a == "--warmup":
+            warmup = int(next(it))
         elif a in CASES + EXTRA or a == "matmul":
             cases.append(a)
         else:
@@ -95,11 +102,12 @@ def main(argv):
     print("%-18s %-8s %22s %10s %9s %8s" % ("case", "impl", "steps/s med [q1-q3]", "peak RSS", "GFLOP/s", "of peak"))
     for case in cases:
         n = steps or STEPS[case.split("-")[0]]
+        w = WARMUP[case.split("-")[0]] if warmup is None else warmup
         times = {i: [] for i in impls}
         rss = {i: 0 for i in impls}
         for _ in range(reps):
             for impl in impls:                       # interleaved: A B A B
-                r = run(impl, case, n)
+                r = run(impl, case, n, w)
                 times[impl] += r["step_s"]
                 rss[impl] = max(rss[impl], r["rss_mb"])
         rate = {}

@@ -26,7 +26,7 @@ public final class Mlp {
         SDVariable h = x;
         int width = in;
         for (int i = 0; i < hidden.length; i++) {
-            h = g.named(g.sd().nn().relu(Linear.apply(g, "layers." + i, h, width, hidden[i], true), 0), "hidden." + i);
+            h = g.named(g.relu(Linear.apply(g, "layers." + i, h, width, hidden[i], true)), "hidden." + i);
             width = hidden[i];
         }
         SDVariable logits = g.named(Linear.apply(g, "layers." + hidden.length, h, width, groups * classes, true), "logits");
@@ -57,7 +57,7 @@ public final class Mlp {
             if (l1 > 0) penalty = add(penalty, g.sd().math().abs(w).sum().mul(l1));
             if (l2 > 0) penalty = add(penalty, w.mul(w).sum().mul(l2));
             if (i < hidden.length) {
-                h = g.dropout("layers." + i, g.named(g.sd().nn().relu(h, 0), "hidden." + i), dropout, out);
+                h = g.dropout("layers." + i, g.named(g.relu(h), "hidden." + i), dropout, out);
                 width = out;
             }
         }

@@ -42,7 +42,7 @@ public final class PairwiseMlp {
             SDVariable h = x.mul(g.sd().constant(Nd4j.create(keep, new long[]{1, in}, 'c').castTo(g.dataType())));
             for (int l = 0; l < w.length; l++) {
                 h = g.sd().mmul(h, w[l], false, true, false).add(b[l]);
-                if (l < w.length - 1) h = g.sd().nn().relu(h, 0);
+                if (l < w.length - 1) h = g.relu(h);
             }
             slots[t] = h.get(SDIndex.all(), SDIndex.interval(t * slot, (t + 1) * slot));
         }

@@ -30,7 +30,7 @@ public final class ResNet {
         SDVariable y = g.input("y", -1, classes);
         SDVariable h = x.reshape(-1, 3, 32, 32);
         h = Conv2d.heFanOut(g, "conv1", h, 3, 16, 3, 1, 1);
-        h = g.sd().nn().relu(BatchNorm.apply(g, "bn1", h, 16), 0);
+        h = g.relu(BatchNorm.apply(g, "bn1", h, 16));
         int in = 16;
         int[] widths = {16, 32, 64};
         for (int s = 0; s < 3; s++)
@@ -47,12 +47,12 @@ public final class ResNet {
 
     private static SDVariable block(Graph g, String p, SDVariable x, int in, int out, int stride) {
         SDVariable h = Conv2d.heFanOut(g, p + ".conv1", x, in, out, 3, 1, stride);
-        h = g.sd().nn().relu(BatchNorm.apply(g, p + ".bn1", h, out), 0);
+        h = g.relu(BatchNorm.apply(g, p + ".bn1", h, out));
         h = Conv2d.heFanOut(g, p + ".conv2", h, out, out, 3, 1, 1);
         h = BatchNorm.apply(g, p + ".bn2", h, out);
         SDVariable shortcut = x;
         if (stride != 1 || in != out)
             shortcut = BatchNorm.apply(g, p + ".shortcut.1", Conv2d.heFanOut(g, p + ".shortcut.0", x, in, out, 1, 0, stride), out);
-        return g.sd().nn().relu(h.add(shortcut), 0);
+        return g.relu(h.add(shortcut));
     }
 }

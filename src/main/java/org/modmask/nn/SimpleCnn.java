@@ -45,12 +45,13 @@ public final class SimpleCnn {
         for (int i = 0; i < 4; i++) {
             h = Conv2d.apply(g, "conv." + i, h, in, widths[i], 3, 1, true);
             if (i == 2) h = g.dropout("conv.2", h, p1, widths[i], hh, ww);
-            h = g.sd().nn().relu(h, 0);
             if (i < 3) {
-                h = Conv2d.maxPool(g, h, 2);
+                // pool, then ReLU: max commutes with max(·, 0), so values and gradients are the same, and the
+                // ReLU runs on a quarter of the elements
+                h = g.relu(Conv2d.maxPool(g, h, 2));
                 hh /= 2;
                 ww /= 2;
-            } else h = g.dropout("conv.3", h, p2, widths[i], hh, ww);
+            } else h = g.dropout("conv.3", g.relu(h), p2, widths[i], hh, ww);
             in = widths[i];
         }
         SDVariable pooled = Conv2d.globalAveragePool(h);

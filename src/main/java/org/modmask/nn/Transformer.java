@@ -127,7 +127,7 @@ public final class Transformer {
         SDVariable b1 = g.param(p + ".linear1.bias", g.init().torchDefault(d, ff));
         SDVariable w2 = g.param(p + ".linear2.weight", g.init().xavierUniform(ff, d, 1, d, ff));
         SDVariable b2 = g.param(p + ".linear2.bias", g.init().torchDefault(ff, d));
-        SDVariable h = g.sd().nn().relu(Attention.project(g, x, w1, d).add(b1), 0);
+        SDVariable h = g.relu(Attention.project(g, x, w1, d).add(b1));
         h = g.dropout(p + ".ff", h, c.dropout(), ffShape);
         return Attention.project(g, h, w2, ff).add(b2);
     }
