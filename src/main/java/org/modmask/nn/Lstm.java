@@ -1,6 +1,5 @@
 package org.modmask.nn;
 
-import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -67,6 +66,7 @@ public final class Lstm {
         private final List<SDVariable[]> w = new ArrayList<>();
         private double dropout;
         private int steps;
+        private SDVariable lastInput, lastProjection;
 
         private Cells(Graph g, String prefix, int in, int hidden, int layers) {
             this.g = g;
@@ -93,6 +93,20 @@ public final class Lstm {
         }
 
         /**
+         * {@code x·W_ihᵀ + b} of a layer, computed once when the layer sees the same input variable at every step (the
+         * arithmetic tasks present one vector for all steps), which saves a product and its gradient per step.
+         */
+        private SDVariable inputProjection(int layer, SDVariable x, SDVariable[] p) {
+            if (layer == 0 && x == lastInput) return lastProjection;
+            SDVariable proj = g.sd().mmul(x, p[0], false, true, false).add(p[2]);
+            if (layer == 0) {
+                lastInput = x;
+                lastProjection = proj;
+            }
+            return proj;
+        }
+
+        /**
          * @param h    per-layer hidden states, or null for zeros
          * @param mask [B, 1] with 1 where the step is real, or null
          */
@@ -103,14 +117,15 @@ public final class Lstm {
             for (int l = 0; l < layers; l++) {
                 SDVariable[] p = w.get(l);
                 SDVariable hOld = h != null ? h.get(l) : null, cOld = c != null ? c.get(l) : null;
-                SDVariable gates = g.sd().mmul(in, p[0], false, true, false).add(p[2]);
+                SDVariable gates = inputProjection(l, in, p);
                 if (hOld != null) gates = gates.add(g.sd().mmul(hOld, p[1], false, true, false));
-                SDVariable sig = g.sd().nn().sigmoid(gates);        // one op for i, f, o (SameDiff's cost is per op)
-                SDVariable i = block(sig, 0, hidden);
-                SDVariable f = block(sig, 1, hidden);
-                SDVariable cand = g.sd().math().tanh(block(gates, 2, hidden));
-                SDVariable o = block(sig, 3, hidden);
-                SDVariable cNew = cOld == null ? i.mul(cand) : f.mul(cOld).add(i.mul(cand));
+                // one split rather than four slices: each slice's backward pass fills a zero array of all four
+                // gates, and the three of the sigmoid's were then summed
+                SDVariable[] z = g.sd().split(gates, 4, 1);
+                SDVariable i = g.sd().nn().sigmoid(z[0]);
+                SDVariable cand = g.sd().math().tanh(z[2]);
+                SDVariable o = g.sd().nn().sigmoid(z[3]);
+                SDVariable cNew = cOld == null ? i.mul(cand) : g.sd().nn().sigmoid(z[1]).mul(cOld).add(i.mul(cand));
                 SDVariable hNew = o.mul(g.sd().math().tanh(cNew));
                 if (mask != null) {              // padding: keep the old state (zeros when there was none)
                     SDVariable keep = mask.rsub(1.0);
@@ -123,10 +138,6 @@ public final class Lstm {
             }
             return new Step(in, hs, cs);
         }
-    }
-
-    private static SDVariable block(SDVariable gates, int k, int hidden) {
-        return gates.get(SDIndex.all(), SDIndex.interval(k * hidden, (k + 1) * hidden));
     }
 
     static INDArray weightIh(Init init, int in, int hidden) {
