@@ -310,6 +310,31 @@ public final class Model {
         return replicas;
     }
 
+    /**
+     * {@code n} independent copies of this model (each its own graph, buffers and buffer pool), for running the
+     * mask's samples on several threads at once; built on first use and kept. Null for a model wrapped with
+     * {@link #of} (its graph cannot be rebuilt) or one with running statistics. A copy's parameters are not kept
+     * in step with this model's: {@link #copyParametersTo} copies them.
+     */
+    public List<Model> copies(int n) {
+        if (recipe == null || !states.isEmpty()) return null;
+        while (copies.size() < n) {
+            Graph g = new Graph(0, get(parameters().get(0).name()).dataType());
+            Model c = recipe.apply(g);
+            c.recipe = recipe;
+            copies.add(c);
+        }
+        return copies.subList(0, n);
+    }
+
+    private final List<Model> copies = new ArrayList<>();
+
+    /** Copies every parameter value and the mode (training or evaluation) of this model into another of the same kind. */
+    public void copyParametersTo(Model other) {
+        for (String n : params.keySet()) other.get(n).assign(get(n));
+        other.training(training);
+    }
+
     /** The model-made inputs (dropout masks, positions, ...) for one batch, in this model's mode and RNG. */
     Map<String, INDArray> auxInputs(Map<String, INDArray> batch) {
         Map<String, INDArray> out = new LinkedHashMap<>();
