@@ -1,6 +1,6 @@
 """bench/run's driver: runs each case with modmask and with the PyTorch reference, interleaved A B A B.
 
-    /usr/bin/python3 bench/compare.py [CASE ...] [--reps R] [--steps N] [--warmup W]
+    /usr/bin/python3 bench/compare.py [CASE ...] [--reps R] [--steps N] [--warmup W] [--warmup-seconds S]
 
 For each case: steps/s median and spread (25th-75th percentile over all timed steps of all repetitions), peak
 RSS, achieved GFLOP/s (analytic count of the matrix products) and its share of the same implementation's
@@ -17,10 +17,12 @@ ROOT = os.path.dirname(HERE)
 CASES = ["fnn-plain", "fnn-mask", "cnn-plain", "cnn-mask", "lstm-mask", "transformer-mask"]
 EXTRA = ["lstm-plain", "transformer-plain"]
 STEPS = {"fnn": 10, "cnn": 10, "lstm": 20, "transformer": 6}
-# Untimed steps first, the same on both sides. The JVM compiles SameDiff's Java to machine code during the first
-# seconds, on the same two cores: a CNN step took 165-190 ms over steps 1-10 and 110 ms from step 40 on (median of
-# two runs of `Bench cnn-plain --steps 60 --warmup 0`). Mask training runs for thousands of steps, so the steady
-# state is what a user waits for; PyTorch reaches it after a step or two and is warmed up just as long.
+# Untimed steps first, the same on both sides: at least WARMUP steps and WARMUP_SECONDS of them. The JVM compiles
+# SameDiff's Java to machine code on the same two cores while the first steps run: in a 1-thread LSTM mask run the
+# C2 compiler thread used 8.6 s of CPU within the first 25 s and then stopped (per-thread CPU times from /proc); a
+# batch-32 LSTM pass on one thread averaged 54 ms over its first 200 steps and 40 ms after 25 s. Mask training runs for thousands of
+# steps, so the settled speed is what a user waits for; PyTorch settles after a step or two and warms up as long.
+WARMUP_SECONDS = 20
 WARMUP = {"fnn": 8, "cnn": 15, "lstm": 30, "transformer": 8}
 B = 128
 
@@ -50,18 +52,19 @@ def flops(case):
     return 3 * fwd
 
 
-def run(impl, case, steps, warmup=3):
+def run(impl, case, steps, warmup=3, warmup_s=0):
     env = dict(os.environ, OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "2"), OMP_WAIT_POLICY="PASSIVE")
     if impl == "modmask":
         cmd = ["java", "-Xmx8g", "-Dorg.bytedeco.javacpp.maxbytes=16G", "-Dorg.bytedeco.javacpp.maxphysicalbytes=20G"]
         cmd += os.environ.get("MODMASK_BENCH_JVM", "").split()
         cmd += ["-cp", "target/classes:" + open(os.path.join(ROOT, "target/classpath.txt")).read().strip(),
-                "org.modmask.bench.Bench", case, "--steps", str(steps), "--warmup", str(warmup)]
+                "org.modmask.bench.Bench", case, "--steps", str(steps), "--warmup", str(warmup),
+                "--warmup-seconds", str(warmup_s)]
         if os.environ.get("MODMASK_BENCH_THREADS") and case != "matmul":   # modmask's own thread count (Threads.use); the peak keeps all
             cmd += ["--threads", os.environ["MODMASK_BENCH_THREADS"]]
     else:
         cmd = ["/usr/bin/python3", os.path.join(HERE, "pytorch", "bench.py"), case, "--steps", str(steps),
-               "--warmup", str(warmup), "--threads", env["OMP_NUM_THREADS"]]
+               "--warmup", str(warmup), "--warmup-seconds", str(warmup_s), "--threads", env["OMP_NUM_THREADS"]]
     out = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
     lines = [l for l in out.stdout.splitlines() if l.startswith("{")]
     if out.returncode != 0 or not lines:
@@ -75,7 +78,7 @@ def quartiles(v):
 
 
 def main(argv):
-    reps, steps, warmup, cases = 3, None, None, []
+    reps, steps, warmup, warmup_s, cases = 3, None, None, WARMUP_SECONDS, []
     it = iter(argv)
     for a in it:
         if a == "--reps":
@@ -84,6 +87,8 @@ def main(argv):
             steps = int(next(it))
         elif a == "--warmup":
             warmup = int(next(it))
+        elif a == "--warmup-seconds":
+            warmup_s = float(next(it))
         elif a in CASES + EXTRA or a == "matmul":
             cases.append(a)
         else:
@@ -107,7 +112,7 @@ def main(argv):
         rss = {i: 0 for i in impls}
         for _ in range(reps):
             for impl in impls:                       # interleaved: A B A B
-                r = run(impl, case, n, w)
+                r = run(impl, case, n, w, warmup_s)
                 times[impl] += r["step_s"]
                 rss[impl] = max(rss[impl], r["rss_mb"])
         rate = {}

@@ -1,6 +1,6 @@
 """PyTorch reference for bench/run: the same models, batch, K, threads and float32 as modmask's Bench.
 
-    /usr/bin/python3 bench/pytorch/bench.py CASE --steps N --warmup W [--threads T]
+    /usr/bin/python3 bench/pytorch/bench.py CASE --steps N --warmup W [--warmup-seconds S] [--threads T]
 
 Prints one JSON line: {"impl": "pytorch", "case": ..., "step_s": [seconds per timed step], "rss_mb": peak}.
 Mask training follows the method as modmask implements it: the batch is split into K chunks, each chunk sees
@@ -255,6 +255,7 @@ def main():
     a.add_argument("case")
     a.add_argument("--steps", type=int, default=20)
     a.add_argument("--warmup", type=int, default=3)
+    a.add_argument("--warmup-seconds", type=float, default=0, help="keep warming up until this much time has passed")
     a.add_argument("--threads", type=int, default=2)
     o = a.parse_args()
     torch.set_num_threads(o.threads)
@@ -264,7 +265,10 @@ def main():
         return
     net, loss_fn = case(o.case)
     step = mask_step(net, loss_fn) if o.case.endswith("mask") else plain_step(net, loss_fn, torch.optim.Adam(net.parameters(), 1e-3))
+    start = time.perf_counter()
     for _ in range(o.warmup):
+        step()
+    while time.perf_counter() - start < o.warmup_seconds:
         step()
     times = []
     for _ in range(o.steps):

@@ -38,4 +38,57 @@ public final class Threads {
         Nd4j.getEnvironment();
         return NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
     }
+
+    /**
+     * Runs tasks side by side, each native op on one thread: task 0 on the calling thread, the others on
+     * {@code pool} (at least {@code tasks.size() − 1} threads). For work made of many small ops (a mask sample, a
+     * part of a batch), two such passes at once beat one pass whose every op is split over two threads. The thread
+     * settings are restored afterwards; the first failure is rethrown once every task has ended.
+     */
+    public static void sideBySide(java.util.List<Runnable> tasks, java.util.concurrent.ExecutorService pool) {
+        var env = Nd4j.getEnvironment();
+        var ops = NativeOpsHolder.getInstance().getDeviceNativeOps();
+        int maxThreads = env.maxThreads(), masterThreads = env.maxMasterThreads(), omp = ops.ompGetMaxThreads();
+        env.setMaxThreads(1);
+        env.setMaxMasterThreads(1);
+        ops.setOmpNumThreads(1);
+        try {
+            java.util.List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>();
+            for (Runnable t : tasks.subList(1, tasks.size()))
+                running.add(pool.submit(() -> {
+                    ops.setOmpNumThreads(1);          // OpenMP's thread count belongs to the calling thread
+                    t.run();
+                }));
+            RuntimeException failure = null;
+            try {
+                tasks.get(0).run();
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            for (var f : running) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (failure == null) failure = e.getCause() instanceof RuntimeException re ? re : new RuntimeException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    if (failure == null) failure = new RuntimeException("interrupted while waiting for a task", e);
+                }
+            }
+            if (failure != null) throw failure;
+        } finally {
+            env.setMaxThreads(maxThreads);
+            env.setMaxMasterThreads(masterThreads);
+            ops.setOmpNumThreads(omp);
+        }
+    }
+
+    /** A pool of {@code n} daemon threads for {@link #sideBySide}. */
+    public static java.util.concurrent.ExecutorService pool(int n, String name) {
+        return java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, n), r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
 }

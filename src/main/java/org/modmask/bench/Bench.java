@@ -23,7 +23,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * One benchmark case of {@code bench/run}, timed step by step: {@code Bench CASE --steps N --warmup W}.
+ * One benchmark case of {@code bench/run}, timed step by step: {@code Bench CASE --steps N --warmup W
+ * [--warmup-seconds S]} (untimed runs of W steps until S seconds have passed, so that the JIT compiler has settled).
  * Cases: {@code fnn-plain}, {@code fnn-mask} (4 × 2000 hidden), {@code cnn-plain}, {@code cnn-mask} (the simple
  * CNN), {@code lstm-plain}, {@code lstm-mask} (2 × 256 on the double-addition input, 6 steps),
  * {@code transformer-plain}, {@code transformer-mask} (d = 100 on SCAN-length sequences), {@code matmul}
@@ -41,6 +42,7 @@ public final class Bench {
         if (a.isEmpty()) throw new IllegalArgumentException("usage: Bench CASE [--steps N] [--warmup W] [--threads T]");
         String name = a.get(0);
         int steps = intArg(a, "--steps", 20), warmup = intArg(a, "--warmup", 3), threads = intArg(a, "--threads", 0);
+        double warmupSeconds = a.contains("--warmup-seconds") ? Double.parseDouble(a.get(a.indexOf("--warmup-seconds") + 1)) : 0;
         if (threads > 0) org.modmask.Threads.use(threads);      // else OMP_NUM_THREADS decides
         if (name.equals("matmul")) {
             System.out.println(json(name, "gflops", matmul(), peakRssMb()));
@@ -52,7 +54,9 @@ public final class Bench {
         Model m = model(model);
         Dataset d = data(model);
         Progress.Factory.quiet(true);
-        run(m, d, mask, warmup);
+        long start = System.nanoTime();
+        do run(m, d, mask, Math.max(warmup, 1));
+        while (System.nanoTime() - start < warmupSeconds * 1e9);
         Recorder rec = new Recorder();
         Progress.Factory.quiet(false);
         Progress.Factory.set((title, total) -> rec.start());

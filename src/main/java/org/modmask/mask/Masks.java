@@ -377,11 +377,7 @@ public final class Masks {
                     accC.add(a);
                     dsC.add(d);
                 }
-                pool = java.util.concurrent.Executors.newFixedThreadPool(copies.size(), r -> {
-                    Thread t = new Thread(r, "modmask mask sample");
-                    t.setDaemon(true);
-                    return t;
-                });
+                pool = org.modmask.Threads.pool(copies.size(), "modmask mask sample");
             }
         }
 
@@ -454,44 +450,12 @@ public final class Masks {
         private double sideBySideGradient(Map<String, INDArray> batch, long step, int chunk) {
             int p = others.size() + 1;
             double[] losses = new double[k];
-            var env = Nd4j.getEnvironment();
-            var ops = org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps();
-            int maxThreads = env.maxThreads(), masterThreads = env.maxMasterThreads(), omp = ops.ompGetMaxThreads();
-            env.setMaxThreads(1);
-            env.setMaxMasterThreads(1);
-            ops.setOmpNumThreads(1);
-            try {
-                List<java.util.concurrent.Future<?>> running = new ArrayList<>();
-                for (int w = 1; w < p; w++) {
-                    int ww = w;
-                    running.add(pool.submit(() -> {
-                        ops.setOmpNumThreads(1);          // OpenMP's thread count is per calling thread
-                        samplesOf(ww, p, batch, step, chunk, losses);
-                        return null;
-                    }));
-                }
-                RuntimeException failure = null;
-                try {
-                    samplesOf(0, p, batch, step, chunk, losses);
-                } catch (RuntimeException e) {
-                    failure = e;
-                }
-                for (var f : running) {
-                    try {
-                        f.get();
-                    } catch (java.util.concurrent.ExecutionException e) {
-                        if (failure == null) failure = e.getCause() instanceof RuntimeException re ? re : new RuntimeException(e.getCause());
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        if (failure == null) failure = new RuntimeException("interrupted while mask samples ran", e);
-                    }
-                }
-                if (failure != null) throw failure;
-            } finally {
-                env.setMaxThreads(maxThreads);
-                env.setMaxMasterThreads(masterThreads);
-                ops.setOmpNumThreads(omp);
+            List<Runnable> tasks = new ArrayList<>();
+            for (int w = 0; w < p; w++) {
+                int ww = w;
+                tasks.add(() -> samplesOf(ww, p, batch, step, chunk, losses));
             }
+            org.modmask.Threads.sideBySide(tasks, pool);
             for (Map<String, INDArray> a : accC)
                 for (String n : names) grad.get(n).addi(a.get(n));
             double loss = 0;

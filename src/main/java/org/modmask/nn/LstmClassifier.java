@@ -26,6 +26,6 @@ public final class LstmClassifier {
         SDVariable logits = g.named(Linear.apply(g, "output_projection", out.get(out.size() - 1), hidden, groups * classes, true), "logits");
         SDVariable loss = g.named(Losses.groupedCrossEntropy(g.sd(), logits, y, groups, classes), "loss");
         return g.build("LSTM " + layers + "x" + hidden + " (" + steps + " steps)", loss, logits,
-                Metric.groupedArgmax("y", groups, classes), "y");
+                Metric.groupedArgmax("y", groups, classes), "y").splitBatches(true);
     }
 }

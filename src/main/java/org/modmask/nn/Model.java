@@ -311,6 +311,24 @@ public final class Model {
     }
 
     /**
+     * Whether {@link org.modmask.train.Train} splits each batch over copies of this model by default (its
+     * {@code threads} setting): on for models whose ops are too small to keep every core busy, where parts side by
+     * side, each op on one thread, beat one pass with every op split over the cores (measured so for the simple CNN
+     * and the arithmetic LSTM, which turn it on); off otherwise.
+     */
+    public boolean splitsBatches() {
+        return splitBatches;
+    }
+
+    /** Sets {@link #splitsBatches()}. */
+    public Model splitBatches(boolean on) {
+        splitBatches = on;
+        return this;
+    }
+
+    private boolean splitBatches;
+
+    /**
      * {@code n} independent copies of this model (each its own graph, buffers and buffer pool), for running the
      * mask's samples on several threads at once; built on first use and kept. Null for a model wrapped with
      * {@link #of} (its graph cannot be rebuilt) or one with running statistics. A copy's parameters are not kept

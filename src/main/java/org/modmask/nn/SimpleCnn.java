@@ -58,6 +58,6 @@ public final class SimpleCnn {
         SDVariable logits = g.named(Linear.apply(g, "out_layer", pooled, in, classes, true), "logits");
         SDVariable loss = g.named(Losses.groupedCrossEntropy(g.sd(), logits, y, 1, classes), "loss");
         return g.build("SimpleCNN " + channels + "x" + height + "x" + width + " " + java.util.Arrays.toString(widths) + (p1 + p2 > 0 ? " dropout" : ""),
-                loss, logits, Metric.groupedArgmax("y", 1, classes), "y");
+                loss, logits, Metric.groupedArgmax("y", 1, classes), "y").splitBatches(true);
     }
 }

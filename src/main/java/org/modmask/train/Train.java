@@ -47,6 +47,7 @@ public final class Train {
     private long validateEvery;
     private Plateau plateau, schedule;                // as configured; the running one (saved with checkpoints)
     private boolean restoreBest;
+    private int threads;                              // 0: automatic (see threads(int))
 
     /** Changes a training batch before each step (e.g. random crops and flips), reproducibly from the step index. */
     @FunctionalInterface
@@ -162,6 +163,28 @@ public final class Train {
         return v;
     }
 
+    /**
+     * How many parts of each batch run at once, each on its own copy of the model with one native thread per op
+     * ({@code DataParallel}); the gradient is the parts' row-weighted mean, the batch's gradient when the loss is a
+     * mean over examples (checked on the first batch; otherwise the batch runs whole). {@code 1} runs the batch
+     * whole on the model, every core working inside each op. By default one part per core for the models that
+     * ask for it ({@link Model#splitsBatches()}), one otherwise. Measured on 2 cores once the JIT had settled (ms
+     * per step, whole batch → two parts): simple CNN 122 → 104, arithmetic LSTM 110 → 69, but FNN 4 × 2000 101 → 141
+     * (each copy reads its own 48 MB of weights) and SCAN Transformer 582 → 637. Not used for models with running
+     * statistics (batch normalization) or wrapped with {@link Model#of}. The copies draw their own dropout masks,
+     * so results depend on this setting (reproducibly for a given value).
+     */
+    public Train threads(int n) {
+        if (n < 1) throw new IllegalArgumentException("threads must be at least 1, got " + n);
+        threads = n;
+        return this;
+    }
+
+    private int partsPerBatch() {
+        if (threads > 0) return threads;
+        return model.splitsBatches() ? Runtime.getRuntime().availableProcessors() : 1;
+    }
+
     /** Global-norm clipping threshold; 0 disables clipping. */
     public Train clip(double c) {
         if (c < 0 || Double.isNaN(c)) throw new IllegalArgumentException("clip must be >= 0, got " + c);
@@ -252,12 +275,15 @@ public final class Train {
         double running = Double.NaN;
         boolean wasTraining = model.isTraining();
         model.training(true);
+        DataParallel parts = null;
         try (Progress bar = Progress.Factory.start("training " + model.kind(), steps)) {
             for (long t = start; t < steps; t++) {
                 model.reseed(BatchSampler.mix(seed + 1, t));      // dropout masks depend only on (seed, step)
                 Map<String, INDArray> batch = data.rows(sampler.batch(t));
                 if (augment != null) batch = augment.apply(batch, t);
-                Model.Step s = model.step(batch, names);
+                if (t == start && partsPerBatch() > 1) parts = DataParallel.of(model, partsPerBatch(), batch);
+                Model.Step s = parts != null ? parts.step(batch, names, BatchSampler.mix(seed + 2, t)) : model.step(batch, names);
+                double loss = parts != null ? parts.loss() : s.loss();
                 double f = Adam.clipFactor(s.gradients().values(), clip);
                 double scale = schedule == null ? 1 : schedule.lrScale();
                 if (sgd != null) {
@@ -269,10 +295,10 @@ public final class Train {
                 }
                 s.free();                                   // native memory back now, not at the next GC
                 batch.values().forEach(INDArray::close);
-                running = Double.isNaN(running) ? s.loss() : 0.98 * running + 0.02 * s.loss();
+                running = Double.isNaN(running) ? loss : 0.98 * running + 0.02 * loss;
                 if ((t + 1) % logEvery == 0 || t == steps - 1) {
                     history.longColumn("step").append(t + 1);
-                    history.doubleColumn("loss").append(s.loss());
+                    history.doubleColumn("loss").append(loss);
                     if (validation != null) history.doubleColumn("val loss").appendMissing();
                 }
                 boolean stop = false;
@@ -280,14 +306,14 @@ public final class Train {
                     model.training(false);
                     double v = Eval.loss(model, validation);
                     model.training(true);
-                    logValidation(history, t + 1, s.loss(), v);
+                    logValidation(history, t + 1, loss, v);
                     if (schedule.update(v) && restoreBest) {
                         best = model.snapshot();
                         if (checkpoint != null) saveBest(best, t + 1);
                     }
                     stop = schedule.stopped();
                 }
-                StepInfo info = new StepInfo(t + 1, steps, s.loss());
+                StepInfo info = new StepInfo(t + 1, steps, loss);
                 for (var l : listeners) l.accept(info);
                 bar.update(stop ? steps : t + 1, Map.of("loss", running));
                 if (checkpoint != null && ((t + 1) % checkpointEvery == 0 || t == steps - 1 || stop)) save(adam, sgd, t + 1);
@@ -295,6 +321,7 @@ public final class Train {
             }
         } finally {
             model.training(wasTraining);
+            if (parts != null) parts.close();
         }
         if (restoreBest && best != null) model.load(best);
         return history;
