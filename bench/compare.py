@@ -20,8 +20,9 @@ STEPS = {"fnn": 10, "cnn": 10, "lstm": 20, "transformer": 6}
 # Untimed steps first, the same on both sides: at least WARMUP steps and WARMUP_SECONDS of them. The JVM compiles
 # SameDiff's Java to machine code on the same two cores while the first steps run: in a 1-thread LSTM mask run the
 # C2 compiler thread used 8.6 s of CPU within the first 25 s and then stopped (per-thread CPU times from /proc); a
-# batch-32 LSTM pass on one thread averaged 54 ms over its first 200 steps and 40 ms after 25 s. Mask training runs for thousands of
-# steps, so the settled speed is what a user waits for; PyTorch settles after a step or two and warms up as long.
+# batch-32 LSTM pass on one thread averaged 54 ms over its first 200 steps and 40 ms after 25 s. Mask training runs
+# for thousands of steps, so the settled speed is what a user waits for; PyTorch settles after a step or two and
+# warms up as long.
 WARMUP_SECONDS = 20
 WARMUP = {"fnn": 8, "cnn": 15, "lstm": 30, "transformer": 8}
 B = 128

@@ -154,10 +154,19 @@ public final class Dataset {
 
     /** Rows [from, to) as a batch (views, no copy). */
     public Map<String, INDArray> slice(int from, int to) {
+        return rowRange(columns, from, to);
+    }
+
+    /** Rows [from, to) of every array of a batch, whatever its rank (views, no copy), in the batch's order. */
+    public static Map<String, INDArray> rowRange(Map<String, INDArray> batch, int from, int to) {
         Map<String, INDArray> b = new LinkedHashMap<>();
-        for (var e : columns.entrySet())
-            b.put(e.getKey(), e.getValue().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to),
-                    org.nd4j.linalg.indexing.NDArrayIndex.all()));
+        for (var e : batch.entrySet()) {
+            INDArray a = e.getValue();
+            org.nd4j.linalg.indexing.INDArrayIndex[] idx = new org.nd4j.linalg.indexing.INDArrayIndex[a.rank()];
+            idx[0] = org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to);
+            for (int d = 1; d < idx.length; d++) idx[d] = org.nd4j.linalg.indexing.NDArrayIndex.all();
+            b.put(e.getKey(), a.get(idx));
+        }
         return b;
     }
 

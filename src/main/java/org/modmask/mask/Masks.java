@@ -11,7 +11,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.random.impl.UniformDistribution;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.*;
@@ -179,8 +178,8 @@ public final class Masks {
 
     /**
      * How many of a step's K samples run at once, each on its own copy of the model (built once per model and
-     * kept) with one native thread per op. Default: one per core. {@code 1} runs the samples one after another on
-     * the model itself, every core working inside each op. Side by side is faster because most ops of a mask
+     * kept) with one native thread per op. {@code 1} runs the samples one after another on the model itself,
+     * every core working inside each op. Side by side is faster because most ops of a mask
      * sample are too small to split well: on 2 cores, once the JIT had settled, a batch-32 forward/backward pass
      * took 71 ms with two threads per op and 40 ms with one (LSTM 2 × 256), while two passes side by side took 38 ms
      * each. By default one per core for models of at most {@value #SIDE_BY_SIDE_MAX_WEIGHTS} weights and 1 for larger
@@ -308,10 +307,7 @@ public final class Masks {
 
     /** Rows [s·chunk, (s+1)·chunk) of every column: the part of the batch that sample s sees. */
     static Map<String, INDArray> chunkOf(Map<String, INDArray> batch, int s, int chunk) {
-        Map<String, INDArray> part = new HashMap<>();
-        for (var e : batch.entrySet())
-            part.put(e.getKey(), e.getValue().get(NDArrayIndex.interval(s * chunk, (s + 1) * chunk), NDArrayIndex.all()));
-        return part;
+        return Dataset.rowRange(batch, s * chunk, (s + 1) * chunk);
     }
 
     /** Working buffers of one mask-training session; writes sampled weights and restores the originals on close. */
@@ -396,26 +392,15 @@ public final class Masks {
             if (fused) for (String n : names) FusedSampler.expLogits(tmp.get(n), logits.get(n));   // a = e^l
             else rng.setSeed(BatchSampler.mix(noiseSeed, step));
             if (replicas != null) return replicaGradient(batch, step, chunk);
-            if (!others.isEmpty()) return sideBySideGradient(batch, step, chunk);
+            if (fused) return fusedGradient(batch, step, chunk);
             double loss = 0;
-            for (int s = 0; s < k; s++) {
+            for (int s = 0; s < k; s++) {                      // the ND4J path
                 int ti = 0;
-                for (String n : names) {
-                    if (fused) sampleFused(n, step, s, ti++);
-                    else sample(n, logits.get(n), step, s, ti++);
-                }
-                Map<String, INDArray> part = chunkOf(batch, s, chunk);
-                Model.Step st = model.step(part, names);
+                for (String n : names) sample(n, logits.get(n), step, s, ti++);
+                Model.Step st = model.step(chunkOf(batch, s, chunk), names);
                 loss += st.loss() / k;
-                for (String n : names) {
-                    // dL/dl = dL/dW_eff ⊙ W ⊙ s(1−s); chunk mean × 1/K = batch mean
-                    INDArray g = st.gradients().get(n);
-                    if (fused) {
-                        if (!FusedSampler.supports(g)) g = g.dup('c');
-                        FusedSampler.accumulate(FusedSampler.view(grad.get(n)), FusedSampler.view(g),
-                                FusedSampler.view(orig.get(n)), ds.get(n), 1.0f / k);
-                    } else grad.get(n).addi(g.mul(orig.get(n)).muli(tmp.get(n)).muli(1.0 / k));
-                }
+                for (String n : names)      // dL/dl = dL/dW_eff ⊙ W ⊙ s(1−s); chunk mean × 1/K = batch mean
+                    grad.get(n).addi(st.gradients().get(n).mul(orig.get(n)).muli(tmp.get(n)).muli(1.0 / k));
                 st.free();
             }
             addRegularizer();
@@ -450,19 +435,22 @@ public final class Masks {
         }
 
         /**
-         * The K samples on the model and its copies at once: thread w takes samples w, w + P, ... (P threads), each
-         * native op on one thread; the shares of the gradient are added in a fixed order, so results do not depend
-         * on timing.
+         * The K samples one after another on the model, or side by side on the model and its copies: thread w takes
+         * samples w, w + P, ... (P threads), each native op on one thread. The shares of the gradient are added in
+         * a fixed order, so results do not depend on timing.
          */
-        private double sideBySideGradient(Map<String, INDArray> batch, long step, int chunk) {
+        private double fusedGradient(Map<String, INDArray> batch, long step, int chunk) {
             int p = others.size() + 1;
             double[] losses = new double[k];
-            List<Runnable> tasks = new ArrayList<>();
-            for (int w = 0; w < p; w++) {
-                int ww = w;
-                tasks.add(() -> samplesOf(ww, p, batch, step, chunk, losses));
+            if (p == 1) samplesOf(0, 1, batch, step, chunk, losses);
+            else {
+                List<Runnable> tasks = new ArrayList<>();
+                for (int w = 0; w < p; w++) {
+                    int ww = w;
+                    tasks.add(() -> samplesOf(ww, p, batch, step, chunk, losses));
+                }
+                org.modmask.Threads.sideBySide(tasks, pool);
             }
-            org.modmask.Threads.sideBySide(tasks, pool);
             for (Map<String, INDArray> a : accC)
                 for (String n : names) grad.get(n).addi(a.get(n));
             double loss = 0;
@@ -490,10 +478,6 @@ public final class Masks {
                 }
                 st.free();
             }
-        }
-
-        private void sampleFused(String n, long step, int s, int ti) {
-            sampleFused(n, step, s, ti, eff.get(n), ds.get(n));
         }
 
         /** W ⊙ b into {@code target}, s(1−s) into {@code factor}. */

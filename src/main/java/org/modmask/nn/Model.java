@@ -285,6 +285,11 @@ public final class Model {
             return gradients;
         }
 
+        /** A step with the same gradients and another loss (free only one of the two). */
+        public Step withLoss(double loss) {
+            return new Step(loss, gradients, pool, poolKeys);
+        }
+
         /**
          * Releases the gradients' memory at once; the arrays must not be used afterwards. Gradients of a model's
          * own graph go back to its buffer pool for the next step (a 2000 × 2000 gradient would otherwise take 16 MB
@@ -329,8 +334,8 @@ public final class Model {
     private boolean splitBatches;
 
     /**
-     * {@code n} independent copies of this model (each its own graph, buffers and buffer pool), for running the
-     * mask's samples on several threads at once; built on first use and kept. Null for a model wrapped with
+     * {@code n} independent copies of this model (each its own graph, buffers and buffer pool), for running mask
+     * samples or parts of a batch on several threads at once; built on first use and kept. Null for a model wrapped with
      * {@link #of} (its graph cannot be rebuilt) or one with running statistics. A copy's parameters are not kept
      * in step with this model's: {@link #copyParametersTo} copies them.
      */

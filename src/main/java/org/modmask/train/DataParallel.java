@@ -2,13 +2,11 @@ package org.modmask.train;
 
 import org.modmask.Threads;
 import org.modmask.data.BatchSampler;
+import org.modmask.data.Dataset;
 import org.modmask.nn.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.INDArrayIndex;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -24,7 +22,6 @@ final class DataParallel implements AutoCloseable {
     private final Model model;
     private final List<Model> copies;
     private final ExecutorService pool;
-    private double loss;
 
     private DataParallel(Model model, List<Model> copies) {
         this.model = model;
@@ -47,7 +44,7 @@ final class DataParallel implements AutoCloseable {
                 Model m = w == 0 ? model : copies.get(w - 1);
                 if (w > 0) model.copyParametersTo(m);
                 int[] r = range(rows, p, w);
-                parts += (double) (r[1] - r[0]) / rows * m.loss(part(firstBatch, r[0], r[1]));
+                parts += (double) (r[1] - r[0]) / rows * m.loss(Dataset.rowRange(firstBatch, r[0], r[1]));
             }
             if (Math.abs(whole - parts) > 1e-4 * Math.max(1, Math.abs(whole))) return null;
         } finally {
@@ -57,8 +54,8 @@ final class DataParallel implements AutoCloseable {
     }
 
     /**
-     * The pass on a batch: returns the model's own step, whose gradients now hold the whole batch's (free it as
-     * usual); {@link #loss()} is the batch's loss. {@code dropoutSeed} seeds the copies' dropout masks.
+     * The pass on a batch, as {@link Model#step} gives it: the batch's loss and gradients (in the model's own step's
+     * arrays; free it as usual). {@code dropoutSeed} seeds the copies' dropout masks.
      */
     Model.Step step(Map<String, INDArray> batch, List<String> names, long dropoutSeed) {
         int rows = rows(batch), p = Math.min(copies.size() + 1, rows);
@@ -72,7 +69,7 @@ final class DataParallel implements AutoCloseable {
                 m.reseed(BatchSampler.mix(dropoutSeed, w));
             }
             int[] r = range(rows, p, w);
-            Map<String, INDArray> part = part(batch, r[0], r[1]);
+            Map<String, INDArray> part = Dataset.rowRange(batch, r[0], r[1]);
             tasks.add(() -> steps[ww] = m.step(part, names));
         }
         try {
@@ -81,7 +78,7 @@ final class DataParallel implements AutoCloseable {
             for (Model.Step s : steps) if (s != null) s.free();
             throw e;
         }
-        loss = 0;
+        double loss = 0;
         for (int w = 0; w < p; w++) {
             int[] r = range(rows, p, w);
             double share = (double) (r[1] - r[0]) / rows;
@@ -94,12 +91,7 @@ final class DataParallel implements AutoCloseable {
             }
             if (w > 0) steps[w].free();
         }
-        return steps[0];
-    }
-
-    /** The loss of the last batch (the row-weighted mean of its parts' losses). */
-    double loss() {
-        return loss;
+        return steps[0].withLoss(loss);
     }
 
     @Override
@@ -118,15 +110,4 @@ final class DataParallel implements AutoCloseable {
         return new int[]{from, from + base + (w < extra ? 1 : 0)};
     }
 
-    private static Map<String, INDArray> part(Map<String, INDArray> batch, int from, int to) {
-        Map<String, INDArray> out = new HashMap<>();
-        for (var e : batch.entrySet()) {
-            INDArray a = e.getValue();
-            INDArrayIndex[] idx = new INDArrayIndex[a.rank()];
-            idx[0] = NDArrayIndex.interval(from, to);
-            for (int d = 1; d < idx.length; d++) idx[d] = NDArrayIndex.all();
-            out.put(e.getKey(), a.get(idx));
-        }
-        return out;
-    }
 }

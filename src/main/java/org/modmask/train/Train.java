@@ -283,7 +283,6 @@ public final class Train {
                 if (augment != null) batch = augment.apply(batch, t);
                 if (t == start && partsPerBatch() > 1) parts = DataParallel.of(model, partsPerBatch(), batch);
                 Model.Step s = parts != null ? parts.step(batch, names, BatchSampler.mix(seed + 2, t)) : model.step(batch, names);
-                double loss = parts != null ? parts.loss() : s.loss();
                 double f = Adam.clipFactor(s.gradients().values(), clip);
                 double scale = schedule == null ? 1 : schedule.lrScale();
                 if (sgd != null) {
@@ -295,10 +294,10 @@ public final class Train {
                 }
                 s.free();                                   // native memory back now, not at the next GC
                 batch.values().forEach(INDArray::close);
-                running = Double.isNaN(running) ? loss : 0.98 * running + 0.02 * loss;
+                running = Double.isNaN(running) ? s.loss() : 0.98 * running + 0.02 * s.loss();
                 if ((t + 1) % logEvery == 0 || t == steps - 1) {
                     history.longColumn("step").append(t + 1);
-                    history.doubleColumn("loss").append(loss);
+                    history.doubleColumn("loss").append(s.loss());
                     if (validation != null) history.doubleColumn("val loss").appendMissing();
                 }
                 boolean stop = false;
@@ -306,14 +305,14 @@ public final class Train {
                     model.training(false);
                     double v = Eval.loss(model, validation);
                     model.training(true);
-                    logValidation(history, t + 1, loss, v);
+                    logValidation(history, t + 1, s.loss(), v);
                     if (schedule.update(v) && restoreBest) {
                         best = model.snapshot();
                         if (checkpoint != null) saveBest(best, t + 1);
                     }
                     stop = schedule.stopped();
                 }
-                StepInfo info = new StepInfo(t + 1, steps, loss);
+                StepInfo info = new StepInfo(t + 1, steps, s.loss());
                 for (var l : listeners) l.accept(info);
                 bar.update(stop ? steps : t + 1, Map.of("loss", running));
                 if (checkpoint != null && ((t + 1) % checkpointEvery == 0 || t == steps - 1 || stop)) save(adam, sgd, t + 1);
