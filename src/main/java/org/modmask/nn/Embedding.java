@@ -24,4 +24,10 @@ public final class Embedding {
         SDVariable shape = g.sd().concat(0, ids.shape(), g.sd().constant(org.nd4j.linalg.factory.Nd4j.createFromArray((long) dim)));
         return flat.reshape(shape);
     }
+
+    /** Lookup of [B, T] ids as rows: [B·T, dim]. */
+    public static SDVariable rows(Graph g, SDVariable ids, SDVariable table, int vocab) {
+        SDVariable oneHot = g.sd().oneHot(ids.reshape(-1).castTo(DataType.INT32), vocab).castTo(g.dataType());   // [B·T, V]
+        return g.sd().mmul(oneHot, table);
+    }
 }

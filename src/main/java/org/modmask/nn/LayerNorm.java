@@ -13,12 +13,16 @@ public final class LayerNorm {
 
     /** Over the last dimension of a [B, T, dim] input. */
     public static SDVariable apply(Graph g, String prefix, SDVariable x, int dim) {
+        return rows(g, prefix, x.reshape(-1, dim), dim).reshape(x.shape());   // dimension 1 explicit (-1 is wrong in M2.1, see Losses)
+    }
+
+    /** Over the rows of a [N, dim] input. */
+    public static SDVariable rows(Graph g, String prefix, SDVariable rows, int dim) {
         SDVariable gamma = g.param(prefix + ".gamma", g.init().ones(dim));
         SDVariable beta = g.param(prefix + ".beta", g.init().zeros(dim));
-        SDVariable rows = x.reshape(-1, dim);                  // [B·T, dim]; dimension 1 explicit (-1 is wrong in M2.1, see Losses)
         SDVariable centered = rows.sub(rows.mean(true, 1));
         SDVariable std = g.sd().math().sqrt(centered.mul(centered).sum(true, 1).div(dim - 1));
         SDVariable z = centered.div(std.add(1e-5));
-        return z.mul(Broadcast.rows(g, std, gamma, dim)).add(beta).reshape(x.shape());
+        return z.mul(Broadcast.rows(g, std, gamma, dim)).add(beta);
     }
 }

@@ -57,9 +57,12 @@ public final class Transformer {
         var sd = g.sd();
         SDVariable src = g.input("src", -1, -1), srcMask = g.input("src_mask", -1, -1);
         SDVariable tgtIn = g.input("tgt_in", -1, -1), tgtOut = g.input("tgt_out", -1, -1), tgtMask = g.input("tgt_mask", -1, -1);
-        int d = c.d();
-        SDVariable posSrc = g.aux("pos.src", (b, t, r) -> positions(b.get("src").size(1), d).castTo(g.dataType()), -1, d);
-        SDVariable posTgt = g.aux("pos.tgt", (b, t, r) -> positions(b.get("tgt_in").size(1), d).castTo(g.dataType()), -1, d);
+        int d = c.d(), dh = d / c.heads();
+        // Activations stay [B·T, d] rows from the embedding to the output layer: products, LayerNorm and residuals
+        // need no reshapes, and the shapes that split rows into heads are computed once per pass, not per layer.
+        SDVariable srcHeads = headShape(g, src, c.heads(), dh), tgtHeads = headShape(g, tgtIn, c.heads(), dh);
+        SDVariable posSrc = g.aux("pos.src", (b, t, r) -> tiledPositions(b.get("src"), d).castTo(g.dataType()), -1, d);
+        SDVariable posTgt = g.aux("pos.tgt", (b, t, r) -> tiledPositions(b.get("tgt_in"), d).castTo(g.dataType()), -1, d);
         SDVariable causal = g.aux("mask.causal", (b, t, r) -> {
             long n = b.get("tgt_in").size(1);
             return causal(n).reshape(1, 1, n, n).castTo(g.dataType());      // rank 4: ND4J broadcasts same-rank arrays only
@@ -69,56 +72,63 @@ public final class Transformer {
             return m.rsub(1).muli(-1e9).reshape(m.size(0), 1, 1, m.size(1)).castTo(g.dataType());
         }, -1, 1, 1, -1);
 
-        Function<Map<String, INDArray>, long[]> srcShape = b -> new long[]{b.get("src").size(0), b.get("src").size(1), d};
-        Function<Map<String, INDArray>, long[]> tgtShape = b -> new long[]{b.get("tgt_in").size(0), b.get("tgt_in").size(1), d};
-        Function<Map<String, INDArray>, long[]> tgtFf = b -> new long[]{b.get("tgt_in").size(0), b.get("tgt_in").size(1), c.ff()};
-        Function<Map<String, INDArray>, long[]> srcFf = b -> new long[]{b.get("src").size(0), b.get("src").size(1), c.ff()};
+        Function<Map<String, INDArray>, long[]> srcShape = b -> new long[]{b.get("src").length(), d};
+        Function<Map<String, INDArray>, long[]> tgtShape = b -> new long[]{b.get("tgt_in").length(), d};
+        Function<Map<String, INDArray>, long[]> tgtFf = b -> new long[]{b.get("tgt_in").length(), c.ff()};
+        Function<Map<String, INDArray>, long[]> srcFf = b -> new long[]{b.get("src").length(), c.ff()};
 
         SDVariable inTable = g.param(c.tiedEmbeddings() ? "embedding.weight" : "input_embedding.weight",
                 g.init().normal(1.0, c.srcVocab(), d));
         SDVariable outTable = c.tiedEmbeddings() ? inTable : g.param("output_embedding.weight", g.init().normal(1.0, c.tgtVocab(), d));
 
         // encoder
-        SDVariable x = Embedding.lookup(g, src, inTable, c.srcVocab(), d).add(posSrc);
+        SDVariable x = Embedding.rows(g, src, inTable, c.srcVocab()).add(posSrc);                   // [B·S, d]
         x = g.dropout("encoder.input", x, c.dropout(), srcShape);
         for (int l = 0; l < c.encoderLayers(); l++) {
             String p = "encoder.layers." + l;
             Function<Map<String, INDArray>, long[]> att = b -> new long[]{b.get("src").size(0), c.heads(), b.get("src").size(1), b.get("src").size(1)};
-            SDVariable a = Attention.apply(g, p + ".self_attn", x, x, srcKeys, d, c.heads(), c.dropout(), att);
-            x = LayerNorm.apply(g, p + ".norm1", x.add(g.dropout(p + ".drop1", a, c.dropout(), srcShape)), d);
+            SDVariable a = Attention.rows(g, p + ".self_attn", x, srcHeads, x, srcHeads, srcKeys, d, c.heads(), c.dropout(), att);
+            x = LayerNorm.rows(g, p + ".norm1", x.add(g.dropout(p + ".drop1", a, c.dropout(), srcShape)), d);
             SDVariable f = feedForward(g, p, x, c, srcFf);
-            x = LayerNorm.apply(g, p + ".norm2", x.add(g.dropout(p + ".drop2", f, c.dropout(), srcShape)), d);
+            x = LayerNorm.rows(g, p + ".norm2", x.add(g.dropout(p + ".drop2", f, c.dropout(), srcShape)), d);
         }
         SDVariable memory = x;
 
         // decoder
-        SDVariable y = Embedding.lookup(g, tgtIn, outTable, c.tgtVocab(), d).add(posTgt);
+        SDVariable y = Embedding.rows(g, tgtIn, outTable, c.tgtVocab()).add(posTgt);                // [B·T, d]
         y = g.dropout("decoder.input", y, c.dropout(), tgtShape);
         for (int l = 0; l < c.decoderLayers(); l++) {
             String p = "decoder.layers." + l;
             Function<Map<String, INDArray>, long[]> self = b -> new long[]{b.get("tgt_in").size(0), c.heads(), b.get("tgt_in").size(1), b.get("tgt_in").size(1)};
             Function<Map<String, INDArray>, long[]> cross = b -> new long[]{b.get("tgt_in").size(0), c.heads(), b.get("tgt_in").size(1), b.get("src").size(1)};
-            SDVariable a = Attention.apply(g, p + ".self_attn", y, y, causal, d, c.heads(), c.dropout(), self);
-            y = LayerNorm.apply(g, p + ".norm1", y.add(g.dropout(p + ".drop1", a, c.dropout(), tgtShape)), d);
-            SDVariable m = Attention.apply(g, p + ".cross_attn", y, memory, srcKeys, d, c.heads(), c.dropout(), cross);
-            y = LayerNorm.apply(g, p + ".norm2", y.add(g.dropout(p + ".drop2", m, c.dropout(), tgtShape)), d);
+            SDVariable a = Attention.rows(g, p + ".self_attn", y, tgtHeads, y, tgtHeads, causal, d, c.heads(), c.dropout(), self);
+            y = LayerNorm.rows(g, p + ".norm1", y.add(g.dropout(p + ".drop1", a, c.dropout(), tgtShape)), d);
+            SDVariable m = Attention.rows(g, p + ".cross_attn", y, tgtHeads, memory, srcHeads, srcKeys, d, c.heads(), c.dropout(), cross);
+            y = LayerNorm.rows(g, p + ".norm2", y.add(g.dropout(p + ".drop2", m, c.dropout(), tgtShape)), d);
             SDVariable f = feedForward(g, p, y, c, tgtFf);
-            y = LayerNorm.apply(g, p + ".norm3", y.add(g.dropout(p + ".drop3", f, c.dropout(), tgtShape)), d);
+            y = LayerNorm.rows(g, p + ".norm3", y.add(g.dropout(p + ".drop3", f, c.dropout(), tgtShape)), d);
         }
-        SDVariable logits;
-        if (c.tiedEmbeddings()) logits = Attention.project(g, y, outTable, d).mul(1 / Math.sqrt(d));   // h·Eᵀ·√(1/d)
+        SDVariable rows;                                                                               // [B·T, V]
+        if (c.tiedEmbeddings()) rows = sd.mmul(y, outTable, false, true, false).mul(1 / Math.sqrt(d));   // h·Eᵀ·√(1/d)
         else {
             SDVariable w = g.param("output_map.weight", g.init().xavierUniform(d, c.tgtVocab(), 1, c.tgtVocab(), d));
             SDVariable bias = g.param("output_map.bias", g.init().torchDefault(d, c.tgtVocab()));
-            logits = Attention.project(g, y, w, d).add(bias);
+            rows = sd.mmul(y, w, false, true, false).add(bias);
         }
-        logits = g.named(logits, "logits");                                                         // [B, T, V]
-        SDVariable logp = Losses.logSoftmax(sd, logits, 2);
-        SDVariable target = sd.oneHot(tgtOut.castTo(org.nd4j.linalg.api.buffer.DataType.INT32), c.tgtVocab()).castTo(g.dataType());
-        SDVariable perPos = logp.mul(target).sum(2).neg().mul(tgtMask);                          // [B, T]
-        SDVariable loss = g.named(perPos.sum(1).mean(), "loss");
+        SDVariable tgtLen = tgtIn.shape();
+        SDVariable logits = g.named(rows.reshape(sd.concat(0, tgtLen,
+                sd.constant(Nd4j.createFromArray((long) c.tgtVocab())))), "logits");                   // [B, T, V]
+        SDVariable logp = Losses.logSoftmax(sd, rows, 1);
+        SDVariable target = sd.oneHot(tgtOut.reshape(-1).castTo(org.nd4j.linalg.api.buffer.DataType.INT32), c.tgtVocab()).castTo(g.dataType());
+        SDVariable perPos = logp.mul(target).sum(1).neg().mul(tgtMask.reshape(-1));                 // [B·T]
+        SDVariable loss = g.named(perPos.reshape(tgtLen).sum(1).mean(), "loss");
         return g.build(String.format("Transformer d=%d h=%d %d+%d layers", d, c.heads(), c.encoderLayers(), c.decoderLayers()),
                 loss, logits, Seq2Seq.teacherForcedExactMatch(), "tgt_out", "tgt_mask");
+    }
+
+    /** [B, T, heads, d/heads] for ids [B, T]: splits [B·T, d] rows into heads. */
+    private static SDVariable headShape(Graph g, SDVariable ids, int heads, int dh) {
+        return g.sd().concat(0, ids.shape(), g.sd().constant(Nd4j.createFromArray((long) heads, (long) dh)));
     }
 
     private static SDVariable feedForward(Graph g, String p, SDVariable x, Config c, Function<Map<String, INDArray>, long[]> ffShape) {
@@ -127,9 +137,17 @@ public final class Transformer {
         SDVariable b1 = g.param(p + ".linear1.bias", g.init().torchDefault(d, ff));
         SDVariable w2 = g.param(p + ".linear2.weight", g.init().xavierUniform(ff, d, 1, d, ff));
         SDVariable b2 = g.param(p + ".linear2.bias", g.init().torchDefault(ff, d));
-        SDVariable h = g.relu(Attention.project(g, x, w1, d).add(b1));
+        SDVariable h = g.relu(g.sd().mmul(x, w1, false, true, false).add(b1));
         h = g.dropout(p + ".ff", h, c.dropout(), ffShape);
-        return Attention.project(g, h, w2, ff).add(b2);
+        return g.sd().mmul(h, w2, false, true, false).add(b2);
+    }
+
+    /** The positions of {@link #positions} for every sequence of a [B, T] batch, as [B·T, d] rows. */
+    static INDArray tiledPositions(INDArray ids, int d) {
+        long b = ids.size(0), t = ids.size(1);
+        float[] one = positions(t, d).data().asFloat(), all = new float[(int) (b * t * d)];
+        for (int i = 0; i < b; i++) System.arraycopy(one, 0, all, (int) (i * t * d), one.length);
+        return Nd4j.create(all, new long[]{b * t, d}, 'c');
     }
 
     /** Sinusoidal position encodings [length, d]. */
