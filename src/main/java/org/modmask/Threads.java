@@ -91,4 +91,17 @@ public final class Threads {
             return t;
         });
     }
+
+    /**
+     * Stops a {@link #pool} and waits (up to 10 s) until its threads have ended, so that the models they ran can hand
+     * their sessions to the next thread (see {@code BufferPool}).
+     */
+    public static void shutDown(java.util.concurrent.ExecutorService pool) {
+        pool.shutdownNow();
+        try {
+            pool.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

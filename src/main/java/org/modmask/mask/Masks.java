@@ -508,7 +508,7 @@ public final class Masks {
 
         @Override
         public void close() {
-            if (pool != null) pool.shutdownNow();
+            if (pool != null) org.modmask.Threads.shutDown(pool);
             orig.forEach((n, w) -> eff.get(n).assign(w));
         }
     }

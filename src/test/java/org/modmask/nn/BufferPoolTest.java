@@ -76,4 +76,29 @@ class BufferPoolTest {
         want.gradients().forEach((k, v) -> assertEquals(v, next.gradients().get(k), "gradient of " + k));
         assertTrue(next.gradients().values().stream().noneMatch(m.pool::holds), "the next step's gradients are its own");
     }
+
+    @Test
+    void threadsThatCallOneAfterAnotherShareOneSession() throws Exception {
+        Model m = model();
+        List<String> names = m.parameters().stream().map(Param::name).toList();
+        Map<String, INDArray> a = batch(5);
+        m.step(a, names).free();                  // the first call builds the gradient graph
+        double loss = m.step(a, names).loss();
+        int forward = 0, backward = 0;
+        for (int i = 0; i < 4; i++) {               // as mask trainings do, each with a fresh worker thread
+            double[] seen = new double[1];
+            Thread t = new Thread(() -> seen[0] = m.step(a, names).loss());
+            t.start();
+            t.join();
+            assertEquals(loss, seen[0], 0, "a step on another thread");
+            if (i == 0) {
+                forward = m.sameDiff().getSessions().size();
+                backward = m.sameDiff().getFunction("grad").getSessions().size();
+            }
+        }
+        // the calling thread's own session, and one that each ended thread hands to the next
+        assertEquals(2, backward, "gradient sessions after the first worker");
+        assertEquals(backward, m.sameDiff().getFunction("grad").getSessions().size(), "gradient sessions after four workers");
+        assertEquals(forward, m.sameDiff().getSessions().size(), "forward sessions after four workers");
+    }
 }
