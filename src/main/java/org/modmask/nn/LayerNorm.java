@@ -22,7 +22,9 @@ public final class LayerNorm {
         SDVariable beta = g.param(prefix + ".beta", g.init().zeros(dim));
         SDVariable centered = rows.sub(rows.mean(true, 1));
         SDVariable std = g.sd().math().sqrt(centered.mul(centered).sum(true, 1).div(dim - 1));
-        SDVariable z = centered.div(std.add(1e-5));
-        return z.mul(Broadcast.rows(g, std, gamma, dim)).add(beta);
+        // γ / (std + ε) as one [N, dim] outer product, so that no op broadcasts: M2.1's broadcasting backward passes
+        // are slow (divide_bp 0.7 ms on [1568, 100], multiply_bp tiles the smaller operand), the product's 0.1 ms
+        SDVariable scale = g.sd().mmul(g.sd().math().reciprocal(std.add(1e-5)), gamma.reshape(1, dim));
+        return centered.mul(scale).add(beta);
     }
 }
