@@ -16,7 +16,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 CASES = ["fnn-plain", "fnn-mask", "cnn-plain", "cnn-mask", "lstm-mask", "transformer-mask"]
 EXTRA = ["lstm-plain", "transformer-plain"]
-STEPS = {"fnn": 10, "cnn": 10, "lstm": 20, "transformer": 6}
+STEPS = {"fnn": 10, "cnn": 10, "lstm": 20, "transformer": 12}
 # Untimed steps first, the same on both sides: at least WARMUP steps and WARMUP_SECONDS of them. The JVM compiles
 # SameDiff's Java to machine code on the same two cores while the first steps run: in a 1-thread LSTM mask run the
 # C2 compiler thread used 8.6 s of CPU within the first 25 s and then stopped (per-thread CPU times from /proc); a
@@ -61,7 +61,7 @@ def run(impl, case, steps, warmup=3, warmup_s=0):
         cmd += ["-cp", "target/classes:" + open(os.path.join(ROOT, "target/classpath.txt")).read().strip(),
                 "org.modmask.bench.Bench", case, "--steps", str(steps), "--warmup", str(warmup),
                 "--warmup-seconds", str(warmup_s)]
-        if os.environ.get("MODMASK_BENCH_THREADS") and case != "matmul":   # modmask's own thread count (Threads.use); the peak keeps all
+        if os.environ.get("MODMASK_BENCH_THREADS") and case not in ("matmul", "triad"):   # modmask's own thread count (Threads.use); the peak keeps all
             cmd += ["--threads", os.environ["MODMASK_BENCH_THREADS"]]
     else:
         cmd = ["/usr/bin/python3", os.path.join(HERE, "pytorch", "bench.py"), case, "--steps", str(steps),
@@ -103,8 +103,9 @@ def main(argv):
     peak = {}
     for impl in impls:
         peak[impl] = statistics.median(run(impl, "matmul", 0)["gflops"])
-    print("threads=%s  float32 1024^2 matmul peak: %s" % (os.environ.get("OMP_NUM_THREADS", "2"),
-          "  ".join("%s %.1f GFLOP/s" % (i, peak[i]) for i in impls)))
+    triad = statistics.median(run("modmask", "triad", 0)["gbs"])
+    print("threads=%s  float32 1024^2 matmul peak: %s  memory bandwidth (triad): %.1f GB/s" % (
+          os.environ.get("OMP_NUM_THREADS", "2"), "  ".join("%s %.1f GFLOP/s" % (i, peak[i]) for i in impls), triad))
     print("%-18s %-8s %22s %10s %9s %8s" % ("case", "impl", "steps/s med [q1-q3]", "peak RSS", "GFLOP/s", "of peak"))
     for case in cases:
         n = steps or STEPS[case.split("-")[0]]

@@ -28,7 +28,7 @@ import java.util.stream.Collectors;
  * Cases: {@code fnn-plain}, {@code fnn-mask} (4 × 2000 hidden), {@code cnn-plain}, {@code cnn-mask} (the simple
  * CNN), {@code lstm-plain}, {@code lstm-mask} (2 × 256 on the double-addition input, 6 steps),
  * {@code transformer-plain}, {@code transformer-mask} (d = 100 on SCAN-length sequences), {@code matmul}
- * (float32 1024² products). Batch 128, K = 4, the paper's defaults otherwise; random data of the real shapes.
+ * (float32 1024² products), {@code triad} (memory bandwidth). Batch 128, K = 4, the paper's defaults otherwise; random data of the real shapes.
  * Prints one JSON line; {@code bench/pytorch/bench.py} prints the same for the PyTorch reference.
  */
 public final class Bench {
@@ -46,6 +46,10 @@ public final class Bench {
         if (threads > 0) org.modmask.Threads.use(threads);      // else OMP_NUM_THREADS decides
         if (name.equals("matmul")) {
             System.out.println(json(name, "gflops", matmul(), peakRssMb()));
+            return;
+        }
+        if (name.equals("triad")) {
+            System.out.println(json(name, "gbs", triad(Integer.parseInt(System.getenv().getOrDefault("OMP_NUM_THREADS", "2"))), peakRssMb()));
             return;
         }
         String model = name.substring(0, name.indexOf('-'));
@@ -125,6 +129,33 @@ public final class Bench {
             long t0 = System.nanoTime();
             Nd4j.gemm(x, y, z, false, false, 1.0, 0.0);
             out.add(2.0 * Math.pow(1024, 3) / (System.nanoTime() - t0));
+        }
+        return out;
+    }
+
+    /**
+     * Memory bandwidth in GB/s of 10 STREAM-style triads {@code z = x + 1.5·y} over 48 MB float arrays (beyond the
+     * caches), split over {@code threads} threads, counting 12 bytes per element as STREAM does. The mask step's
+     * element-wise passes over every weight and sample are bounded by it, not by the matmul peak.
+     */
+    static List<Double> triad(int threads) throws InterruptedException {
+        int n = 12_000_000;
+        float[] x = new float[n], y = new float[n], z = new float[n];
+        Arrays.fill(x, 1f);
+        Arrays.fill(y, 2f);
+        List<Double> out = new ArrayList<>();
+        for (int rep = 0; rep < 15; rep++) {
+            Thread[] ts = new Thread[threads];
+            long t0 = System.nanoTime();
+            for (int t = 0; t < threads; t++) {
+                int from = (int) ((long) n * t / threads), to = (int) ((long) n * (t + 1) / threads);
+                ts[t] = new Thread(() -> {
+                    for (int i = from; i < to; i++) z[i] = x[i] + 1.5f * y[i];
+                });
+                ts[t].start();
+            }
+            for (Thread t : ts) t.join();
+            if (rep >= 5) out.add(12.0 * n / (System.nanoTime() - t0));       // the first five compile the loop
         }
         return out;
     }
