@@ -28,7 +28,8 @@ import java.util.stream.Collectors;
  * Cases: {@code fnn-plain}, {@code fnn-mask} (4 × 2000 hidden), {@code cnn-plain}, {@code cnn-mask} (the simple
  * CNN), {@code lstm-plain}, {@code lstm-mask} (2 × 256 on the double-addition input, 6 steps),
  * {@code transformer-plain}, {@code transformer-mask} (d = 100 on SCAN-length sequences), {@code matmul}
- * (float32 1024² products), {@code triad} (memory bandwidth). Batch 128, K = 4, the paper's defaults otherwise; random data of the real shapes.
+ * (float32 1024² products), {@code triad} (memory bandwidth). Batch 128, K = 4, the paper's defaults otherwise;
+ * random data of the real shapes.
  * Prints one JSON line; {@code bench/pytorch/bench.py} prints the same for the PyTorch reference.
  */
 public final class Bench {

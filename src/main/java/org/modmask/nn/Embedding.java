@@ -19,10 +19,8 @@ public final class Embedding {
 
     /** Lookup of [B, T] ids in an existing [vocab, dim] table (e.g. tied embeddings); returns [B, T, dim]. */
     public static SDVariable lookup(Graph g, SDVariable ids, SDVariable table, int vocab, int dim) {
-        SDVariable oneHot = g.sd().oneHot(ids.castTo(DataType.INT32), vocab).castTo(g.dataType());   // [B, T, V]
-        SDVariable flat = g.sd().mmul(oneHot.reshape(-1, vocab), table);                              // [B·T, D]
         SDVariable shape = g.sd().concat(0, ids.shape(), g.sd().constant(org.nd4j.linalg.factory.Nd4j.createFromArray((long) dim)));
-        return flat.reshape(shape);
+        return rows(g, ids, table, vocab).reshape(shape);
     }
 
     /** Lookup of [B, T] ids as rows: [B·T, dim]. */

@@ -96,7 +96,7 @@ final class DataParallel implements AutoCloseable {
 
     @Override
     public void close() {
-        org.modmask.Threads.shutDown(pool);
+        Threads.shutDown(pool);
     }
 
     private static int rows(Map<String, INDArray> batch) {
