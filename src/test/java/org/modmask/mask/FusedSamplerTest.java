@@ -50,4 +50,42 @@ class FusedSamplerTest {
         assertArrayEquals(d1, d2);
         assertNotEquals(e1, e3, "another sample must draw other noise");
     }
+
+    @Test
+    void generatedUniformsAreUniformAndIndependentOfTheirNeighbours() {
+        int n = org.modmask.nn.HostFloats.CHUNK;
+        float[] u = new float[n];
+        double sum = 0, sq = 0, lag = 0;
+        int[] bins = new int[16];
+        for (int chunk = 0; chunk < 8; chunk++) {
+            FusedSampler.uniforms(org.modmask.data.BatchSampler.mix(3, chunk), u, n);
+            for (int i = 0; i < n; i++) {
+                assertTrue(u[i] > 0 && u[i] < 1, "uniform " + u[i] + " outside (0, 1)");
+                sum += u[i];
+                sq += u[i] * u[i];
+                if (i > 0) lag += (u[i] - 0.5) * (u[i - 1] - 0.5);
+                bins[(int) (u[i] * 16)]++;
+            }
+        }
+        int total = 8 * n;
+        assertEquals(0.5, sum / total, 0.003, "mean");
+        assertEquals(1 / 12.0, sq / total - (sum / total) * (sum / total), 0.001, "variance");
+        assertEquals(0, lag / total / (1 / 12.0), 0.01, "correlation of neighbouring draws");
+        double chi2 = 0;
+        for (int b : bins) chi2 += Math.pow(b - total / 16.0, 2) / (total / 16.0);
+        assertTrue(chi2 < 40, "chi-squared over 16 bins (15 degrees of freedom) " + chi2);
+    }
+
+    @Test
+    void generatedSamplesKeepAWeightWithProbabilitySigmoidOfItsLogit() {
+        int n = 200_000;
+        float[] logits = {-2, 0, 1.5f};
+        for (float logit : logits) {
+            INDArray w = Nd4j.ones(DataType.FLOAT, n), l = Nd4j.valueArrayOf(new long[]{n}, logit);
+            INDArray a = FusedSampler.expLogits(l.ulike(), l), eff = w.ulike();
+            FusedSampler.sample(FusedSampler.view(w), FusedSampler.view(a), FusedSampler.view(eff), new float[n], null, 1, 0, 0, 0);
+            double p = 1 / (1 + Math.exp(-logit)), kept = eff.sumNumber().doubleValue() / n;
+            assertEquals(p, kept, 4 * Math.sqrt(p * (1 - p) / n), "share kept at logit " + logit);
+        }
+    }
 }
