@@ -41,16 +41,17 @@ final class FusedSampler {
     }
 
     /**
-     * Writes {@code W ⊙ b} into {@code eff} and {@code s(1−s)} into {@code ds}, with {@code expL} from
+     * Writes {@code W ⊙ b} into {@code eff} and the straight-through factor {@code W ⊙ s(1−s)} into {@code factor}
+     * (W folded in here, where it is read anyway, so that {@link #accumulate} reads one array less), with {@code expL} from
      * {@link #expLogits}.
      *
      * @param uniforms given uniforms (tests), or null to draw them from (seed, step, sample, tensor)
      */
-    static void sample(FloatBuffer w, FloatBuffer expL, FloatBuffer eff, float[] ds, FloatBuffer uniforms,
+    static void sample(FloatBuffer w, FloatBuffer expL, FloatBuffer eff, float[] factor, FloatBuffer uniforms,
                        long seed, long step, int sample, int tensor) {
         long base = BatchSampler.mix(BatchSampler.mix(seed, step), ((long) sample << 32) | tensor);
         // heap chunks, copied in and out of native memory in bulk
-        HostFloats.chunks(ds.length, (c, from, len, t) -> {
+        HostFloats.chunks(factor.length, (c, from, len, t) -> {
             float[] u = t[0], a = t[1], wc = t[2], e = t[3];
             if (uniforms != null) uniforms.get(from, u, 0, len);
             else uniforms(BatchSampler.mix(base, c), u, len);
@@ -58,7 +59,7 @@ final class FusedSampler {
             expL.get(from, a, 0, len);
             sampleChunk(u, a, wc, e, len);
             eff.put(from, e, 0, len);
-            System.arraycopy(u, 0, ds, from, len);
+            System.arraycopy(u, 0, factor, from, len);
         });
     }
 
@@ -109,7 +110,7 @@ final class FusedSampler {
      * Branch-free on purpose: {@code keep} is a coin flip per weight, and a mispredicted branch per element made
      * this loop three times slower. {@code b} is 1 exactly when {@code q > r}: a positive {@code q − r} is at least
      * 2⁻⁴⁸ (r ≥ 2⁻²⁴), so 2⁶⁰ times it is above 1; min and max, unlike a comparison, vectorize. {@code s(1−s)}
-     * replaces {@code u}: the JIT vectorizes this loop only while every array is indexed by {@code i} alone.
+     * (times W) replaces {@code u}: the JIT vectorizes this loop only while every array is indexed by {@code i} alone.
      */
     private static void sampleChunk(float[] u, float[] a, float[] w, float[] eff, int len) {
         for (int i = 0; i < len; i++) {
@@ -117,15 +118,15 @@ final class FusedSampler {
             float b = Math.min(1f, Math.max(0f, (q - r) * 0x1.0p60f));
             eff[i] = w[i] * b;
             float s = q / (r + q);                                             // q = 0 gives 0; q ≤ e^80 stays finite
-            u[i] = s * (1 - s);
+            u[i] = w[i] * (s * (1 - s));
         }
     }
 
-    /** {@code grad += scale · G ⊙ W ⊙ ds}. */
-    static void accumulate(FloatBuffer grad, FloatBuffer g, FloatBuffer w, float[] ds, float scale) {
+    /** {@code grad += scale · G ⊙ factor}, with the factor {@code W ⊙ s(1−s)} of {@link #sample}. */
+    static void accumulate(FloatBuffer grad, FloatBuffer g, float[] factor, float scale) {
         // element by element: already at the memory's speed (bulk copies into heap chunks made it slower)
-        HostFloats.chunks(ds.length, (c, from, len, t) -> {
-            for (int i = from; i < from + len; i++) grad.put(i, grad.get(i) + scale * g.get(i) * w.get(i) * ds[i]);
+        HostFloats.chunks(factor.length, (c, from, len, t) -> {
+            for (int i = from; i < from + len; i++) grad.put(i, grad.get(i) + scale * g.get(i) * factor[i]);
         });
     }
 }

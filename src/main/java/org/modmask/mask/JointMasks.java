@@ -137,7 +137,10 @@ public final class JointMasks {
                         INDArray g = st.gradients().get(n);
                         if (!FusedSampler.supports(g)) g = g.dup('c');
                         grads.get("w:" + n).addi(g.mul(b.get(n)).muli(1.0 / k));
-                        FusedSampler.accumulate(FusedSampler.view(grads.get("l:" + n)), FusedSampler.view(g), FusedSampler.view(w.get(n)), ds.get(n), 1.0f / k);
+                        // the sample ran on W = 1, so its factor is s(1−s) alone
+                        INDArray gw = g.mul(w.get(n));
+                        FusedSampler.accumulate(FusedSampler.view(grads.get("l:" + n)), FusedSampler.view(gw), ds.get(n), 1.0f / k);
+                        gw.close();
                     }
                     st.free();
                 }

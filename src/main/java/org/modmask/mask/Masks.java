@@ -323,12 +323,12 @@ public final class Masks {
         final boolean fused;
         /** K copies of the model in one graph (one call per step), or null: K calls on the model itself. */
         final Replicas replicas;
-        /** Per copy: the copy's weight buffers and its s(1−s). */
+        /** Per copy: the copy's weight buffers and its W ⊙ s(1−s). */
         final List<Map<String, INDArray>> effR = new ArrayList<>();
         final List<Map<String, float[]>> dsR = new ArrayList<>();
         /** Copies of the model that run samples on other threads (empty: the samples run one after another). */
         final List<Model> others = new ArrayList<>();
-        /** Per copy: its weight buffers, its s(1−s) and its share of the logit gradient. */
+        /** Per copy: its weight buffers, its W ⊙ s(1−s) and its share of the logit gradient. */
         final List<Map<String, INDArray>> effC = new ArrayList<>(), accC = new ArrayList<>();
         final List<Map<String, float[]>> dsC = new ArrayList<>();
         java.util.concurrent.ExecutorService pool;
@@ -426,8 +426,7 @@ public final class Masks {
                 for (String n : names) {
                     INDArray g = st.gradients().get(s).get(n);     // already (1/K)·∂L_s/∂W_s
                     if (!FusedSampler.supports(g)) g = g.dup('c');
-                    FusedSampler.accumulate(FusedSampler.view(grad.get(n)), FusedSampler.view(g),
-                            FusedSampler.view(orig.get(n)), dsR.get(s).get(n), 1.0f);
+                    FusedSampler.accumulate(FusedSampler.view(grad.get(n)), FusedSampler.view(g), dsR.get(s).get(n), 1.0f);
                 }
             st.free();
             addRegularizer();
@@ -473,14 +472,13 @@ public final class Masks {
                 for (String n : names) {
                     INDArray g = st.gradients().get(n);
                     if (!FusedSampler.supports(g)) g = g.dup('c');
-                    FusedSampler.accumulate(FusedSampler.view(acc.get(n)), FusedSampler.view(g),
-                            FusedSampler.view(orig.get(n)), d.get(n), 1.0f / k);
+                    FusedSampler.accumulate(FusedSampler.view(acc.get(n)), FusedSampler.view(g), d.get(n), 1.0f / k);
                 }
                 st.free();
             }
         }
 
-        /** W ⊙ b into {@code target}, s(1−s) into {@code factor}. */
+        /** W ⊙ b into {@code target}, W ⊙ s(1−s) into {@code factor}. */
         private void sampleFused(String n, long step, int s, int ti, INDArray target, float[] factor) {
             java.nio.FloatBuffer given = null;
             if (noise != null) {
