@@ -3,6 +3,8 @@ package org.modmask.mask;
 import org.modmask.data.BatchSampler;
 import org.modmask.nn.HostFloats;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarMin;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.nio.ByteBuffer;
@@ -37,7 +39,8 @@ final class FusedSampler {
      * needs no special case: above 80 every sample keeps the weight and {@code s(1−s)} rounds to 0 either way.
      */
     static INDArray expLogits(INDArray a, INDArray logits) {
-        return Transforms.exp(Transforms.min(a.assign(logits), MAX_LOGIT, false), false);
+        Nd4j.exec(new ScalarMin(logits, null, a, MAX_LOGIT));           // min(l, 80) straight into a: no copy first
+        return Transforms.exp(a, false);
     }
 
     /**

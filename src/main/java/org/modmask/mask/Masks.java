@@ -388,7 +388,8 @@ public final class Masks {
             int b = (int) batch.values().iterator().next().size(0);
             if (b % k != 0) throw new IllegalArgumentException("K = " + k + " does not divide the batch of " + b);
             int chunk = b / k;
-            for (INDArray g : grad.values()) g.assign(0);
+            double reg = beta / (regBatchSize != null ? regBatchSize : batchSize);
+            for (INDArray g : grad.values()) g.assign(reg);    // the sparsity term's gradient, β / batch size, on every logit
             if (fused) for (String n : names) FusedSampler.expLogits(tmp.get(n), logits.get(n));   // a = e^l
             else rng.setSeed(BatchSampler.mix(noiseSeed, step));
             if (replicas != null) return replicaGradient(batch, step, chunk);
@@ -403,14 +404,7 @@ public final class Masks {
                     grad.get(n).addi(st.gradients().get(n).mul(orig.get(n)).muli(tmp.get(n)).muli(1.0 / k));
                 st.free();
             }
-            addRegularizer();
             return loss;
-        }
-
-        /** The sparsity term's gradient, (β / batch size) on every logit. */
-        private void addRegularizer() {
-            double reg = beta / (regBatchSize != null ? regBatchSize : batchSize);
-            for (INDArray g : grad.values()) g.addi(reg);
         }
 
         /** All K samples in one call on the K copies; the same draws and the same gradient as K calls. */
@@ -429,7 +423,6 @@ public final class Masks {
                     FusedSampler.accumulate(FusedSampler.view(grad.get(n)), FusedSampler.view(g), dsR.get(s).get(n), 1.0f);
                 }
             st.free();
-            addRegularizer();
             return st.loss();
         }
 
@@ -454,7 +447,6 @@ public final class Masks {
                 for (String n : names) grad.get(n).addi(a.get(n));
             double loss = 0;
             for (double l : losses) loss += l / k;             // the same order as one after another
-            addRegularizer();
             return loss;
         }
 
