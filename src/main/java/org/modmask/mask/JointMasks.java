@@ -137,10 +137,8 @@ public final class JointMasks {
                         INDArray g = st.gradients().get(n);
                         if (!FusedSampler.supports(g)) g = g.dup('c');
                         grads.get("w:" + n).addi(g.mul(b.get(n)).muli(1.0 / k));
-                        // the sample ran on W = 1, so its factor is s(1−s) alone
-                        INDArray gw = g.mul(w.get(n));
-                        FusedSampler.accumulate(FusedSampler.view(grads.get("l:" + n)), FusedSampler.view(gw), ds.get(n), 1.0f / k);
-                        gw.close();
+                        // the sample ran on W = 1, so its factor is s(1−s) alone: W goes into G, which is not read again
+                        FusedSampler.accumulate(FusedSampler.view(grads.get("l:" + n)), FusedSampler.view(g.muli(w.get(n))), ds.get(n), 1.0f / k);
                     }
                     st.free();
                 }

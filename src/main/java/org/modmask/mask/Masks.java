@@ -277,16 +277,9 @@ public final class Masks {
                 for (String f : frozen) s.grad.get(f).assign(0);   // zero gradient: Adam leaves the logit as it is
                 adam.step(logits, s.grad, Adam.clipFactor(s.grad.values(), clip));
                 running = Double.isNaN(running) ? loss : 0.98 * running + 0.02 * loss;
-                if (t % 20 == 19 || t == steps - 1) {
-                    double kept = 0, total = 0;
-                    for (INDArray l : logits.values()) {
-                        // a counting reduction: gt(0).castTo(...) left two logit-sized arrays per tensor (60 MB on
-                        // the FNN) in native memory until the next collection
-                        kept += l.scan(org.nd4j.linalg.indexing.conditions.Conditions.greaterThan(0)).doubleValue();
-                        total += l.length();
-                    }
-                    bar.update(t + 1, Map.of("loss", running, "kept", kept / total));
-                } else bar.update(t + 1, Map.of("loss", running));
+                if (t % 20 == 19 || t == steps - 1)
+                    bar.update(t + 1, Map.of("loss", running, "kept", new WeightMask(start.name(), logits).density()));
+                else bar.update(t + 1, Map.of("loss", running));
             }
         }
         return new WeightMask(start.name(), logits);
