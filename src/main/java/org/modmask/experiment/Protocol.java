@@ -1,6 +1,7 @@
 package org.modmask.experiment;
 
 import org.modmask.data.Dataset;
+import org.modmask.mask.GradientCarry;
 import org.modmask.mask.Masks;
 import org.modmask.mask.WeightMask;
 import org.modmask.nn.Metric;
@@ -55,6 +56,7 @@ public final class Protocol {
     private int runs = 1;
     private boolean complements = true;
     private long seed = 1;
+    private double requiredBase = Double.NaN;
     private Path dir;
 
     private Protocol(String name, LongFunction<Model> factory) {
@@ -134,6 +136,19 @@ public final class Protocol {
         return this;
     }
 
+    /**
+     * The accuracy (a fraction, e.g. 0.99) that the trained base network must reach on every view before its masks
+     * mean anything (spec §5.3 T0c). After base training the protocol prints the base network's accuracy per view, and
+     * when one falls short it says so there, with what to change; {@link Result#lowestAccuracy}("unmasked") lets a
+     * claims table mark its verdicts untestable.
+     */
+    public Protocol requireBase(double minAccuracy) {
+        if (!(minAccuracy >= 0 && minAccuracy <= 1))
+            throw new IllegalArgumentException("requireBase takes an accuracy in [0, 1], got " + minAccuracy);
+        requiredBase = minAccuracy;
+        return this;
+    }
+
     public Protocol runs(int n) {
         if (n <= 0) throw new IllegalArgumentException("runs must be > 0, got " + n);
         runs = n;
@@ -169,10 +184,12 @@ public final class Protocol {
         Long t0 = System.nanoTime();
         t.run(train);
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
+        checkBase(model, r, t);
         beforeMasks.accept(model, r);
         LinkedHashMap<String, WeightMask> masks = new LinkedHashMap<>();
+        GradientCarry carry = GradientCarry.fromBase(t.lastGradient());     // faithful clipping carries G across stages
         for (var st : stages.entrySet()) {
-            Masks m = Masks.of(model);
+            Masks m = Masks.of(model).carry(carry);
             maskConfig.accept(m);
             WeightMask control = masks.isEmpty() ? null : masks.values().iterator().next();
             if (control != null && !keepFromControl.isEmpty()) m.freeze(keepFromControl);
@@ -190,6 +207,24 @@ public final class Protocol {
             }
         }
         return run;
+    }
+
+    /** Prints the base network's accuracy per view; says clearly when it misses {@link #requireBase}. */
+    private void checkBase(Model model, int r, Train t) {
+        if (views.isEmpty()) return;
+        StringBuilder line = new StringBuilder(name + " run " + r + ": base network");
+        List<String> short_ = new ArrayList<>();
+        for (View v : views) {
+            double a = v.score(model);
+            line.append(String.format(Locale.ROOT, "  %s %.1f %%", v.name(), 100 * a));
+            if (!Double.isNaN(requiredBase) && a < requiredBase) short_.add(v.name());
+        }
+        System.out.println(line);
+        if (!short_.isEmpty())
+            System.out.println(String.format(Locale.ROOT,
+                    "WARNING: %s run %d: the base network is below the required %.1f %% on %s after %d steps. Its masks cannot "
+                            + "show what the paper tests: train longer (train(..., t -> t.steps(...))) or change the model before "
+                            + "reading them.", name, r, 100 * requiredBase, String.join(", ", short_), Long.parseLong(t.config().getProperty("steps"))));
     }
 
     /**

@@ -138,6 +138,26 @@ public final class Result {
         return meanStd(runs.stream().mapToDouble(r -> 100 * mask(stage, r.index()).undecided()).toArray());
     }
 
+    /** The lowest accuracy (%) of one mask ("unmasked" for the base network) over every view and run. */
+    public double lowestAccuracy(String mask) {
+        return runs.stream().flatMapToDouble(r -> views.stream().mapToDouble(v -> 100 * r.accuracy(mask, v))).min().orElse(Double.NaN);
+    }
+
+    /** The highest share of undecided logits (%) of any mask of any run: the convergence precondition's figure. */
+    public double mostUndecided() {
+        return runs.stream().flatMapToDouble(r -> stages.stream().mapToDouble(s -> 100 * r.masks().get(s).undecided())).max().orElse(Double.NaN);
+    }
+
+    /** The stage names, the control mask first. */
+    public List<String> stages() {
+        return stages;
+    }
+
+    /** The view names. */
+    public List<String> views() {
+        return views;
+    }
+
     /** Mean and std, rounded to 0.01 for tables. */
     private static double[] meanStd(double[] xs) {
         return new double[]{round(mean(xs)), round(std(xs))};

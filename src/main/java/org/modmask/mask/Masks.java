@@ -22,7 +22,10 @@ import java.util.function.Predicate;
  * {@code b = 1[l + log u − log(1−u) > 0]} (logistic noise, temperature 1), applied as {@code W ⊙ b}. The
  * straight-through gradient of a logit is {@code Σ_k ∂L/∂W_eff ⊙ W ⊙ s(1−s)} with {@code s = σ(l + noise)},
  * plus the regularizer's {@code β / batchSize}. The logits have their own Adam; gradients are clipped by
- * global norm. The frozen weights are restored bit for bit when training ends (also on an exception).
+ * global norm, by default as the reference does it ({@link Clipping#FAITHFUL}: the frozen weights' accumulated
+ * gradient counts in the norm, see {@link GradientCarry}). The frozen weights are restored bit for bit when training
+ * ends (also on an exception). One {@code Masks} trains the stages of a run in order: its clipping state carries
+ * from one {@link #train} to the next.
  * <pre>{@code
  * Masks masks = Masks.of(net).beta(1e-4).steps(10_000);    // logit init 2, K = 4, lr 1e-2
  * WeightMask plus = masks.train(task.only(Op.ADD));
@@ -44,6 +47,8 @@ public final class Masks {
     private int batchSize = 128;
     private Integer regBatchSize;
     private double clip = 1.0;
+    private Clipping clipping = Clipping.FAITHFUL;
+    private GradientCarry carry;
     private long seed = 1234;
     private long noiseSeed = 42;
     private NoiseSource noise;
@@ -153,6 +158,35 @@ public final class Masks {
         return this;
     }
 
+    /**
+     * Which gradients the clip's norm covers and rescales (default {@link Clipping#FAITHFUL}, the reference's; the
+     * clean {@link Clipping#LOGITS} clips the logit gradient alone).
+     */
+    public Masks clipping(Clipping c) {
+        clipping = Objects.requireNonNull(c, "clipping");
+        return this;
+    }
+
+    public Clipping clipping() {
+        return clipping;
+    }
+
+    /**
+     * The faithful clipping's state to continue from: the base network's last gradient ({@link GradientCarry#fromBase})
+     * and whatever earlier stages of the same run left in it. Without one, a {@code Masks} starts from
+     * {@link GradientCarry#empty()} and carries its own from stage to stage.
+     */
+    public Masks carry(GradientCarry c) {
+        carry = Objects.requireNonNull(c, "carry");
+        return this;
+    }
+
+    /** The faithful clipping's state (created on first use). */
+    public GradientCarry carry() {
+        if (carry == null) carry = GradientCarry.empty();
+        return carry;
+    }
+
     /** Seed of the batch order (the reference uses the same order for every stage). */
     public Masks seed(long s) {
         seed = s;
@@ -231,8 +265,9 @@ public final class Masks {
      * seeds, selection); {@code Protocol} keys its saved masks by it, so a changed setting never reloads a stale mask.
      */
     public String settings() {
-        return String.format(java.util.Locale.ROOT, "beta=%s lr=%s steps=%d K=%d init=%s batch=%d reg=%s clip=%s seed=%d noise=%d params=%s",
-                beta, lr, steps, k, init, batchSize, regBatchSize, clip, seed, noiseSeed, selected())
+        return String.format(java.util.Locale.ROOT, "beta=%s lr=%s steps=%d K=%d init=%s batch=%d reg=%s clip=%s%s seed=%d noise=%d params=%s",
+                beta, lr, steps, k, init, batchSize, regBatchSize, clip, clipping == Clipping.FAITHFUL ? "" : " clipping=" + clipping,
+                seed, noiseSeed, selected())
                 + (frozen.isEmpty() ? "" : " frozen=" + frozen) + (noise != null ? " custom-noise" : "");
     }
 
@@ -268,6 +303,8 @@ public final class Masks {
         for (String n : names) logits.put(n, start.logits(n).dup());
         Adam adam = new Adam(lr);
         BatchSampler sampler = data.sampler(batchSize, seed);
+        GradientCarry cy = clipping == Clipping.FAITHFUL && clip > 0 ? carry() : null;
+        if (cy != null) cy.resetFactors();
         try (Sampled s = new Sampled(names); Progress bar = Progress.Factory.start("mask '" + start.name() + "'", steps)) {
             double running = Double.NaN;
             for (long t = 0; t < steps; t++) {
@@ -275,13 +312,15 @@ public final class Masks {
                 double loss = s.gradient(logits, batch, t);
                 batch.values().forEach(INDArray::close);    // free native memory now, not at the next GC
                 for (String f : frozen) s.grad.get(f).assign(0);   // zero gradient: Adam leaves the logit as it is
-                adam.step(logits, s.grad, Adam.clipFactor(s.grad.values(), clip));
+                double c = cy != null ? cy.step(s.frozenGrad, s.grad.values(), clip) : Adam.clipFactor(s.grad.values(), clip);
+                adam.step(logits, s.grad, c);
                 running = Double.isNaN(running) ? loss : 0.98 * running + 0.02 * loss;
                 if (t % 20 == 19 || t == steps - 1)
                     bar.update(t + 1, Map.of("loss", running, "kept", new WeightMask(start.name(), logits).density()));
                 else bar.update(t + 1, Map.of("loss", running));
             }
         }
+        if (cy != null) cy.endStage();
         return new WeightMask(start.name(), logits);
     }
 
@@ -308,6 +347,11 @@ public final class Masks {
     /** Working buffers of one mask-training session; writes sampled weights and restores the originals on close. */
     private final class Sampled implements AutoCloseable {
         final List<String> names;
+        /** The parameters whose gradients a pass returns: the masked ones, and with faithful clipping every other one. */
+        final List<String> requested = new ArrayList<>();
+        /** Faithful clipping: this step's gradient of every frozen parameter (per copy in {@link #frozenC}), else null. */
+        final LinkedHashMap<String, INDArray> frozenGrad;
+        final List<Map<String, INDArray>> frozenC = new ArrayList<>();
         final LinkedHashMap<String, INDArray> orig = new LinkedHashMap<>();
         final LinkedHashMap<String, INDArray> eff = new LinkedHashMap<>();
         final LinkedHashMap<String, INDArray> u = new LinkedHashMap<>();
@@ -330,6 +374,13 @@ public final class Masks {
 
         Sampled(List<String> names) {
             this.names = names;
+            boolean faithful = clipping == Clipping.FAITHFUL && clip > 0;
+            requested.addAll(names);
+            if (faithful) for (Param p : model.parameters()) if (!names.contains(p.name())) requested.add(p.name());
+            if (faithful && replicate)
+                throw new IllegalArgumentException("faithful clipping is not implemented with replicate(true); use clipping(Clipping.LOGITS) or replicate(false)");
+            frozenGrad = faithful ? new LinkedHashMap<>() : null;
+            if (faithful) for (String n : requested) frozenGrad.put(n, model.get(n).ulike());
             boolean ok = true;
             for (String n : names) {
                 INDArray w = model.get(n);
@@ -371,6 +422,7 @@ public final class Masks {
                         d.put(n, new float[(int) model.get(n).length()]);
                     }
                     others.add(c);
+                    if (frozenGrad != null) frozenC.add(GradientCarry.zeros(frozenGrad));
                     effC.add(e);
                     accC.add(a);
                     dsC.add(d);
@@ -385,6 +437,7 @@ public final class Masks {
             int chunk = b / k;
             double reg = beta / (regBatchSize != null ? regBatchSize : batchSize);
             for (INDArray g : grad.values()) g.assign(reg);    // the sparsity term's gradient, β / batch size, on every logit
+            if (frozenGrad != null) for (INDArray g : frozenGrad.values()) g.assign(0);
             if (fused) for (String n : names) FusedSampler.expLogits(tmp.get(n), logits.get(n));   // a = e^l
             else rng.setSeed(BatchSampler.mix(noiseSeed, step));
             if (replicas != null) return replicaGradient(batch, step, chunk);
@@ -393,10 +446,11 @@ public final class Masks {
             for (int s = 0; s < k; s++) {                      // the ND4J path
                 int ti = 0;
                 for (String n : names) sample(n, logits.get(n), step, s, ti++);
-                Model.Step st = model.step(chunkOf(batch, s, chunk), names);
+                Model.Step st = model.step(chunkOf(batch, s, chunk), requested);
                 loss += st.loss() / k;
                 for (String n : names)      // dL/dl = dL/dW_eff ⊙ W ⊙ s(1−s); chunk mean × 1/K = batch mean
                     grad.get(n).addi(st.gradients().get(n).mul(orig.get(n)).muli(tmp.get(n)).muli(1.0 / k));
+                addFrozen(frozenGrad, st, eff);
                 st.free();
             }
             return loss;
@@ -440,6 +494,8 @@ public final class Masks {
             }
             for (Map<String, INDArray> a : accC)
                 for (String n : names) grad.get(n).addi(a.get(n));
+            for (Map<String, INDArray> f : frozenC)
+                for (var e : f.entrySet()) frozenGrad.get(e.getKey()).addi(e.getValue());
             double loss = 0;
             for (double l : losses) loss += l / k;             // the same order as one after another
             return loss;
@@ -450,18 +506,33 @@ public final class Masks {
             Model m = w == 0 ? model : others.get(w - 1);
             Map<String, INDArray> e = w == 0 ? eff : effC.get(w - 1), acc = w == 0 ? grad : accC.get(w - 1);
             Map<String, float[]> d = w == 0 ? ds : dsC.get(w - 1);
+            Map<String, INDArray> fz = frozenGrad == null ? null : w == 0 ? frozenGrad : frozenC.get(w - 1);
             if (w > 0) for (INDArray a : acc.values()) a.assign(0);
+            if (w > 0 && fz != null) for (INDArray a : fz.values()) a.assign(0);
             for (int s = w; s < k; s += p) {
                 int ti = 0;
                 for (String n : names) sampleFused(n, step, s, ti++, e.get(n), d.get(n));
-                Model.Step st = m.step(chunkOf(batch, s, chunk), names);
+                Model.Step st = m.step(chunkOf(batch, s, chunk), requested);
                 losses[s] = st.loss();
                 for (String n : names) {
                     INDArray g = st.gradients().get(n);
                     if (!FusedSampler.supports(g)) g = g.dup('c');
                     FusedSampler.accumulate(FusedSampler.view(acc.get(n)), FusedSampler.view(g), d.get(n), 1.0f / k);
                 }
+                addFrozen(fz, st, e);
                 st.free();
+            }
+        }
+
+        /** Faithful clipping: a sample's share (1/K) of the frozen parameters' gradient, ∂L/∂W = ∂L/∂W_eff ⊙ b for masked ones. */
+        private void addFrozen(Map<String, INDArray> fz, Model.Step st, Map<String, INDArray> effective) {
+            if (fz == null) return;
+            for (var f : fz.entrySet()) {
+                INDArray g = st.gradients().get(f.getKey());
+                if (g == null) continue;                            // a parameter the loss does not reach
+                INDArray we = effective.get(f.getKey());
+                if (we != null) GradientCarry.addKept(f.getValue(), g, we, 1.0f / k);
+                else GradientCarry.add(f.getValue(), g, 1.0f / k);
             }
         }
 

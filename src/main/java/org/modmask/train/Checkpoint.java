@@ -18,9 +18,17 @@ import java.util.zip.ZipOutputStream;
  * a temporary file in the same directory, are synced to disk, and only then replace the previous checkpoint.
  */
 public final class Checkpoint {
-    /** What a checkpoint holds. */
+    /**
+     * What a checkpoint holds. {@code lastGradient} is the last step's clipped gradient (empty when unknown): the
+     * reference's mask training starts its frozen-weight gradient from it ({@code mask.GradientCarry}).
+     */
     public record State(Properties config, long step, Map<String, INDArray> params,
-                        long adamSteps, Map<String, INDArray> adamM, Map<String, INDArray> adamV) {
+                        long adamSteps, Map<String, INDArray> adamM, Map<String, INDArray> adamV,
+                        Map<String, INDArray> lastGradient) {
+        public State(Properties config, long step, Map<String, INDArray> params,
+                     long adamSteps, Map<String, INDArray> adamM, Map<String, INDArray> adamV) {
+            this(config, step, params, adamSteps, adamM, adamV, Map.of());
+        }
     }
 
     private Checkpoint() {
@@ -41,6 +49,7 @@ public final class Checkpoint {
                 writeArrays(zip, "param/", s.params());
                 writeArrays(zip, "adam.m/", s.adamM());
                 writeArrays(zip, "adam.v/", s.adamV());
+                writeArrays(zip, "grad/", s.lastGradient());
             }
         });
     }
@@ -59,7 +68,7 @@ public final class Checkpoint {
     public static State read(Path path) throws IOException {
         if (!Files.exists(path)) throw new FileNotFoundException("no checkpoint at " + path);
         Properties meta = new Properties();
-        Map<String, INDArray> params = new LinkedHashMap<>(), m = new LinkedHashMap<>(), v = new LinkedHashMap<>();
+        Map<String, INDArray> params = new LinkedHashMap<>(), m = new LinkedHashMap<>(), v = new LinkedHashMap<>(), grad = new LinkedHashMap<>();
         try (ZipInputStream zip = new ZipInputStream(new BufferedInputStream(Files.newInputStream(path)))) {
             ZipEntry e;
             while ((e = zip.getNextEntry()) != null) {
@@ -70,6 +79,7 @@ public final class Checkpoint {
                     if (n.startsWith("param/")) params.put(n.substring(6), a);
                     else if (n.startsWith("adam.m/")) m.put(n.substring(7), a);
                     else if (n.startsWith("adam.v/")) v.put(n.substring(7), a);
+                    else if (n.startsWith("grad/")) grad.put(n.substring(5), a);
                 }
             }
         } catch (java.util.zip.ZipException ex) {
@@ -83,7 +93,7 @@ public final class Checkpoint {
         for (String name : meta.getProperty("checkpoint.params", "").split(","))
             if (params.containsKey(name)) ordered.put(name, params.get(name));
         params.forEach(ordered::putIfAbsent);
-        return new State(meta, step, ordered, adamSteps, m, v);
+        return new State(meta, step, ordered, adamSteps, m, v, grad);
     }
 
     /** Checks that a checkpoint's parameters are exactly the model's (names and shapes). */

@@ -40,6 +40,7 @@ public final class Train {
     private long logEvery = 100;
     private Collection<String> trainable;
     private final List<Consumer<StepInfo>> listeners = new ArrayList<>();
+    private final LinkedHashMap<String, INDArray> lastGradient = new LinkedHashMap<>();
     private double momentum = -1, weightDecay = 0;
     private long[] lrDrops = new long[0];
     private Augment augment;
@@ -251,6 +252,19 @@ public final class Train {
         return p;
     }
 
+    /**
+     * The last step's gradient after clipping, by parameter (empty before training ends, or when a checkpoint from
+     * before it was saved was resumed). Faithful mask clipping starts from it ({@code GradientCarry.fromBase}).
+     */
+    public Map<String, INDArray> lastGradient() {
+        return Collections.unmodifiableMap(lastGradient);
+    }
+
+    private void keepLastGradient(Map<String, INDArray> grads, double f) {
+        lastGradient.clear();
+        grads.forEach((n, g) -> lastGradient.put(n, g.dup().muli(f)));
+    }
+
     /** Runs (or resumes) training on the dataset and returns the loss history (step, loss, and val loss if validating). */
     public Table run(Dataset data) {
         if ((plateau != null || restoreBest) && validation == null)
@@ -284,6 +298,7 @@ public final class Train {
                 if (t == start && partsPerBatch() > 1) parts = DataParallel.of(model, partsPerBatch(), batch);
                 Model.Step s = parts != null ? parts.step(batch, names, BatchSampler.mix(seed + 2, t)) : model.step(batch, names);
                 double f = Adam.clipFactor(s.gradients().values(), clip);
+                if (t == steps - 1) keepLastGradient(s.gradients(), f);   // before the update, which may overwrite it
                 double scale = schedule == null ? 1 : schedule.lrScale();
                 if (sgd != null) {
                     sgd.lr(lrAt(t) * scale);
@@ -366,6 +381,10 @@ public final class Train {
             if (sgd != null) sgd.restore(s.adamSteps(), s.adamM());     // SGD's momentum buffers take the first-moment slot
             else adam.restore(s.adamSteps(), s.adamM(), s.adamV());
             if (schedule != null) schedule.restore(s.config());
+            if (s.step() >= steps) {
+                lastGradient.clear();
+                lastGradient.putAll(s.lastGradient());
+            }
             return Math.min(s.step(), steps);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -375,8 +394,8 @@ public final class Train {
     private void save(Adam adam, Sgd sgd, long step) {
         try {
             Checkpoint.save(checkpoint, sgd != null
-                    ? new Checkpoint.State(config(), step, model.snapshot(), sgd.steps(), sgd.velocity(), Map.of())
-                    : new Checkpoint.State(config(), step, model.snapshot(), adam.steps(), adam.firstMoments(), adam.secondMoments()));
+                    ? new Checkpoint.State(config(), step, model.snapshot(), sgd.steps(), sgd.velocity(), Map.of(), lastGradient)
+                    : new Checkpoint.State(config(), step, model.snapshot(), adam.steps(), adam.firstMoments(), adam.secondMoments(), lastGradient));
         } catch (IOException e) {
             throw new UncheckedIOException("could not save checkpoint " + checkpoint, e);
         }
