@@ -2,6 +2,7 @@ package org.modmask.kernel;
 
 import io.github.spencerpark.jupyter.kernel.display.Renderer;
 import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
+import org.modmask.analysis.Claims;
 import org.modmask.plot.Chart;
 import org.modmask.plot.Html;
 import tech.tablesaw.api.Table;
@@ -25,6 +26,11 @@ public final class Renderers {
                 .register((c, ctx) -> {
                     ctx.renderIfRequested(MIMEType.TEXT_HTML, c::html);
                     ctx.renderIfRequested(MIMEType.IMAGE_PNG, c::pngBase64);
+                    ctx.renderIfRequested(MIMEType.TEXT_PLAIN, c::toString);
+                });
+        r.createRegistration(Claims.class).preferring(MIMEType.TEXT_HTML).supporting(MIMEType.TEXT_PLAIN)
+                .register((c, ctx) -> {
+                    ctx.renderIfRequested(MIMEType.TEXT_HTML, () -> Html.table(c.table(), Integer.MAX_VALUE));
                     ctx.renderIfRequested(MIMEType.TEXT_PLAIN, c::toString);
                 });
         r.createRegistration(Html.class).preferring(MIMEType.TEXT_HTML).supporting(MIMEType.TEXT_PLAIN)
