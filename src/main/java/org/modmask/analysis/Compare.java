@@ -36,6 +36,32 @@ public final class Compare {
         return t;
     }
 
+    /**
+     * Whether masks have converged, per layer: the share of weights kept and of logits still undecided (keep
+     * probability between 0.1 and 0.9), in %, three significant digits. A mask with many undecided logits has not
+     * decided which weights its function needs, and its complement removes weights it may still need.
+     */
+    public static Table convergence(WeightMask... masks) {
+        Table t = Table.create("mask convergence", StringColumn.create("mask"), StringColumn.create("param"),
+                DoubleColumn.create("kept %"), DoubleColumn.create("undecided %"));
+        for (WeightMask m : masks) {
+            Table s = m.summary();
+            for (int r = 0; r < s.rowCount(); r++) {
+                t.stringColumn("mask").append(m.name());
+                t.stringColumn("param").append(s.stringColumn("param").get(r));
+                t.doubleColumn("kept %").append(round3(100 * s.doubleColumn("density").get(r)));
+                t.doubleColumn("undecided %").append(round3(100 * s.doubleColumn("undecided").get(r)));
+            }
+        }
+        return t;
+    }
+
+    /** Rounded to three significant digits, for tables people read. */
+    public static double round3(double v) {
+        if (v == 0 || !Double.isFinite(v)) return v;
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(3)).doubleValue();
+    }
+
     /** IoU {@code |A∩B| / |A∪B|} and IoMin {@code |A∩B| / min(|A|,|B|)} per layer, with counts. */
     public static Table iou(WeightMask a, WeightMask b) {
         checkSame(a, b);
