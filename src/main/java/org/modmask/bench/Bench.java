@@ -72,7 +72,8 @@ public final class Bench {
 
     private static void run(Model m, Dataset d, boolean mask, int steps) {
         if (steps == 0) return;
-        if (mask) Masks.of(m).steps(steps).train(d);
+        // bench/pytorch clips the logit gradients alone (its functional loop has no frozen .grad to accumulate)
+        if (mask) Masks.of(m).clipping(org.modmask.mask.Clipping.LOGITS).steps(steps).train(d);
         else Train.of(m).steps(steps).run(d);
     }
 

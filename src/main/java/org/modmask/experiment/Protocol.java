@@ -52,7 +52,7 @@ public final class Protocol {
     private final List<View> views = new ArrayList<>();
     private List<String> ioLayers = List.of();
     private List<String> keepFromControl = List.of();
-    private BiConsumer<Model, Integer> beforeMasks = (m, r) -> { };
+    private BiConsumer<Model, Integer> beforeMasks;
     private int runs = 1;
     private boolean complements = true;
     private long seed = 1;
@@ -184,8 +184,8 @@ public final class Protocol {
         Long t0 = System.nanoTime();
         t.run(train);
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
-        checkBase(model, r, t);
-        beforeMasks.accept(model, r);
+        Map<String, Double> base = checkBase(model, r, t);
+        if (beforeMasks != null) beforeMasks.accept(model, r);
         LinkedHashMap<String, WeightMask> masks = new LinkedHashMap<>();
         GradientCarry carry = GradientCarry.fromBase(t.lastGradient());     // faithful clipping carries G across stages
         for (var st : stages.entrySet()) {
@@ -197,7 +197,11 @@ public final class Protocol {
         }
         Result.Run run = new Result.Run(r, model, masks, trainSeconds);
         WeightMask control = masks.values().iterator().next();
-        evaluate(run, "unmasked", null);
+        if (beforeMasks != null) evaluate(run, "unmasked", null);      // the network as changed for the masks
+        else {                                                          // as measured by checkBase: no second pass
+            for (View v : views) run.accuracy().put("unmasked\u0000" + v.name(), base.get(v.name()));
+            run.maskOrder().add("unmasked");
+        }
         for (var e : masks.entrySet()) {
             evaluate(run, e.getKey(), e.getValue());
             if (e.getValue() != control && complements) {
@@ -209,13 +213,15 @@ public final class Protocol {
         return run;
     }
 
-    /** Prints the base network's accuracy per view; says clearly when it misses {@link #requireBase}. */
-    private void checkBase(Model model, int r, Train t) {
-        if (views.isEmpty()) return;
+    /** The base network's accuracy per view, printed; says clearly when it misses {@link #requireBase}. */
+    private Map<String, Double> checkBase(Model model, int r, Train t) {
+        Map<String, Double> acc = new LinkedHashMap<>();
+        if (views.isEmpty()) return acc;
         StringBuilder line = new StringBuilder(name + " run " + r + ": base network");
         List<String> short_ = new ArrayList<>();
         for (View v : views) {
             double a = v.score(model);
+            acc.put(v.name(), a);
             line.append(String.format(Locale.ROOT, "  %s %.1f %%", v.name(), 100 * a));
             if (!Double.isNaN(requiredBase) && a < requiredBase) short_.add(v.name());
         }
@@ -225,6 +231,7 @@ public final class Protocol {
                     "WARNING: %s run %d: the base network is below the required %.1f %% on %s after %d steps. Its masks cannot "
                             + "show what the paper tests: train longer (train(..., t -> t.steps(...))) or change the model before "
                             + "reading them.", name, r, 100 * requiredBase, String.join(", ", short_), Long.parseLong(t.config().getProperty("steps"))));
+        return acc;
     }
 
     /**

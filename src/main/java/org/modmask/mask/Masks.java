@@ -24,8 +24,9 @@ import java.util.function.Predicate;
  * plus the regularizer's {@code β / batchSize}. The logits have their own Adam; gradients are clipped by
  * global norm, by default as the reference does it ({@link Clipping#FAITHFUL}: the frozen weights' accumulated
  * gradient counts in the norm, see {@link GradientCarry}). The frozen weights are restored bit for bit when training
- * ends (also on an exception). One {@code Masks} trains the stages of a run in order: its clipping state carries
- * from one {@link #train} to the next.
+ * ends (also on an exception). To carry the clipping state from stage to stage of a run as the reference does, give
+ * the stages one {@link GradientCarry} ({@link #carry(GradientCarry)}); without one, every {@link #train} starts
+ * from {@code G = 0} and depends only on the settings and the data.
  * <pre>{@code
  * Masks masks = Masks.of(net).beta(1e-4).steps(10_000);    // logit init 2, K = 4, lr 1e-2
  * WeightMask plus = masks.train(task.only(Op.ADD));
@@ -172,18 +173,17 @@ public final class Masks {
     }
 
     /**
-     * The faithful clipping's state to continue from: the base network's last gradient ({@link GradientCarry#fromBase})
-     * and whatever earlier stages of the same run left in it. Without one, a {@code Masks} starts from
-     * {@link GradientCarry#empty()} and carries its own from stage to stage.
+     * The faithful clipping's state to continue from and to update: the base network's last gradient
+     * ({@link GradientCarry#fromBase}) and whatever earlier stages of the same run left in it. Without one, every
+     * {@link #train} starts from {@link GradientCarry#empty()}.
      */
     public Masks carry(GradientCarry c) {
         carry = Objects.requireNonNull(c, "carry");
         return this;
     }
 
-    /** The faithful clipping's state (created on first use). */
+    /** The faithful clipping's state given to {@link #carry(GradientCarry)}, or null. */
     public GradientCarry carry() {
-        if (carry == null) carry = GradientCarry.empty();
         return carry;
     }
 
@@ -303,7 +303,7 @@ public final class Masks {
         for (String n : names) logits.put(n, start.logits(n).dup());
         Adam adam = new Adam(lr);
         BatchSampler sampler = data.sampler(batchSize, seed);
-        GradientCarry cy = clipping == Clipping.FAITHFUL && clip > 0 ? carry() : null;
+        GradientCarry cy = clipping != Clipping.FAITHFUL || clip <= 0 ? null : carry != null ? carry : GradientCarry.empty();
         if (cy != null) cy.resetFactors();
         try (Sampled s = new Sampled(names); Progress bar = Progress.Factory.start("mask '" + start.name() + "'", steps)) {
             double running = Double.NaN;
