@@ -23,6 +23,30 @@ class ProtocolTest {
     }
 
     @Test
+    void anUndertrainedBaseNetworkIsReportedAtTheBaseStep() {
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.out;
+        Result r;
+        System.setOut(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            r = Protocol.of("two ops", seed -> Mlp.classifier(22, new int[]{16}, 10, seed))
+                    .train(TwoOps.all(), t -> t.steps(2)).requireBase(0.99)
+                    .masks(m -> m.steps(2))
+                    .stage("control", TwoOps.all())
+                    .view("+", TwoOps.only(TwoOps.Op.ADD)).view("×", TwoOps.only(TwoOps.Op.MUL))
+                    .run();
+        } finally {
+            System.setOut(old);
+        }
+        String out = buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(out.contains("two ops run 0: base network  + "), out);
+        assertTrue(out.contains("WARNING: two ops run 0: the base network is below the required 99.0 % on +, × after 2 steps"), out);
+        assertTrue(r.lowestAccuracy("unmasked") < 99, "2 steps cannot learn the task");
+        assertEquals(r.lowestAccuracy("unmasked"), Math.min(r.accuracy("unmasked", "+")[0], r.accuracy("unmasked", "×")[0]), 0.01);
+        assertThrows(IllegalArgumentException.class, () -> Protocol.of("x", seed -> null).requireBase(99));
+    }
+
+    @Test
     void scoredViewsAndNoComplements() {
         var seen = new java.util.ArrayList<Integer>();
         Result r = Protocol.of("two ops", seed -> Mlp.classifier(22, new int[]{16}, 10, seed))
