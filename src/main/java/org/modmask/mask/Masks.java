@@ -261,12 +261,13 @@ public final class Masks {
     }
 
     /**
-     * Every setting that changes a trained mask, as one line (β, lr, steps, K, initial logit, batch sizes, clip,
-     * seeds, selection); {@code Protocol} keys its saved masks by it, so a changed setting never reloads a stale mask.
+     * Every setting that changes a trained mask, as one line (β, lr, steps, K, initial logit, batch sizes, clip and
+     * clipping mode, seeds, selection); masks saved before the clipping mode existed were clipped over logits only, so
+     * they never match a current line; {@code Protocol} keys its saved masks by it, so a changed setting never reloads a stale mask.
      */
     public String settings() {
         return String.format(java.util.Locale.ROOT, "beta=%s lr=%s steps=%d K=%d init=%s batch=%d reg=%s clip=%s%s seed=%d noise=%d params=%s",
-                beta, lr, steps, k, init, batchSize, regBatchSize, clip, clipping == Clipping.FAITHFUL ? "" : " clipping=" + clipping,
+                beta, lr, steps, k, init, batchSize, regBatchSize, clip, " clipping=" + clipping,
                 seed, noiseSeed, selected())
                 + (frozen.isEmpty() ? "" : " frozen=" + frozen) + (noise != null ? " custom-noise" : "");
     }
