@@ -203,7 +203,8 @@ public final class Masks {
      * Whether the K samples of a step run as K copies of the model in one SameDiff call (models built with
      * {@link org.modmask.nn.Graph#make}) instead of K calls on the model (the default); the results are the same.
      * Off by default: {@code bench/run} measured it slower and far bigger in memory on the LSTM and Transformer
-     * cases (the copies' activations); it can pay off on small, shallow models.
+     * cases (the copies' activations); it can pay off on small, shallow models. Training on copies supports only
+     * {@link Clipping#LOGITS} (the copies return the masked tensors' gradients alone).
      */
     public Masks replicate(boolean on) {
         replicate = on;
@@ -306,7 +307,7 @@ public final class Masks {
         BatchSampler sampler = data.sampler(batchSize, seed);
         GradientCarry cy = clipping != Clipping.FAITHFUL || clip <= 0 ? null : carry != null ? carry : GradientCarry.empty();
         if (cy != null) cy.resetFactors();
-        try (Sampled s = new Sampled(names); Progress bar = Progress.Factory.start("mask '" + start.name() + "'", steps)) {
+        try (Sampled s = new Sampled(names, cy != null); Progress bar = Progress.Factory.start("mask '" + start.name() + "'", steps)) {
             double running = Double.NaN;
             for (long t = 0; t < steps; t++) {
                 Map<String, INDArray> batch = data.rows(sampler.batch(t));
@@ -330,7 +331,7 @@ public final class Masks {
      * training loop computes it at step {@code step}. Returns the task loss; {@code grads} holds the gradients.
      */
     public Map<String, INDArray> gradient(WeightMask current, Map<String, INDArray> batch, long step) {
-        try (Sampled s = new Sampled(current.params())) {
+        try (Sampled s = new Sampled(current.params(), false)) {
             LinkedHashMap<String, INDArray> l = new LinkedHashMap<>();
             for (String n : current.params()) l.put(n, current.logits(n));
             s.gradient(l, batch, step);
@@ -373,9 +374,9 @@ public final class Masks {
         final List<Map<String, float[]>> dsC = new ArrayList<>();
         java.util.concurrent.ExecutorService pool;
 
-        Sampled(List<String> names) {
+        /** @param faithful whether the frozen parameters' gradients are needed (faithful clipping while training) */
+        Sampled(List<String> names, boolean faithful) {
             this.names = names;
-            boolean faithful = clipping == Clipping.FAITHFUL && clip > 0;
             requested.addAll(names);
             if (faithful) for (Param p : model.parameters()) if (!names.contains(p.name())) requested.add(p.name());
             if (faithful && replicate)

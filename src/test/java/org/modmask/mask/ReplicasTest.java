@@ -49,9 +49,12 @@ class ReplicasTest {
         Dataset d = Toy.addMod10();
         Model m = Mlp.classifier(20, new int[]{16, 8}, 10, 3);
         INDArray w = m.get("layers.0.weight").dup();
-        WeightMask a = Masks.of(m).steps(30).replicate(true).train(d);
+        // the copies return the masked tensors' gradients only: replicate(true) trains with logit-only clipping
+        var e = assertThrows(IllegalArgumentException.class, () -> Masks.of(m).steps(30).replicate(true).train(d));
+        assertTrue(e.getMessage().contains("clipping(Clipping.LOGITS)"), e.getMessage());
+        WeightMask a = Masks.of(m).steps(30).clipping(Clipping.LOGITS).replicate(true).train(d);
         assertEquals(w, m.get("layers.0.weight"), "the frozen weights are untouched");
-        WeightMask b = Masks.of(m).steps(30).replicate(false).train(d);
+        WeightMask b = Masks.of(m).steps(30).clipping(Clipping.LOGITS).replicate(false).train(d);
         for (String n : a.params()) {
             double diff = a.logits(n).sub(b.logits(n)).amaxNumber().doubleValue();
             assertEquals(0, diff, 1e-4, "logits of " + n + " after 30 steps");
