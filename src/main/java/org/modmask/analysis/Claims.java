@@ -138,7 +138,6 @@ public final class Claims {
     private final String title;
     private final LinkedHashMap<String, Check> preconditions = new LinkedHashMap<>();
     private final List<Row> rows = new ArrayList<>();
-    private final List<Claim> claims = new ArrayList<>();
 
     private Claims(String title) {
         this.title = title;
@@ -168,7 +167,6 @@ public final class Claims {
         String measured = String.join("; ", c.checks.stream().map(Check::measured).toList());
         if (!failed.isEmpty()) measured += " (unmet: " + String.join(", ", failed) + ")";
         rows.add(new Row(c.text, measured, String.join("; ", c.checks.stream().map(k -> k.expect().toString()).toList()), v, false));
-        claims.add(c);
         return this;
     }
 
@@ -234,12 +232,9 @@ public final class Claims {
         if (Double.isInfinite(v)) return v > 0 ? "∞" : "−∞";
         if (v == 0) return "0";
         double a = Math.abs(v);
-        if (a >= 1e-3 && a < 1e6) {
-            java.math.BigDecimal b = new java.math.BigDecimal(v).round(new java.math.MathContext(3));
-            String s = b.stripTrailingZeros().toPlainString();
-            return s.startsWith("-") ? "−" + s.substring(1) : s;
-        }
-        String s = String.format(Locale.ROOT, "%.2e", v);
+        String s = a >= 1e-3 && a < 1e6
+                ? java.math.BigDecimal.valueOf(Compare.round3(v)).stripTrailingZeros().toPlainString()
+                : String.format(Locale.ROOT, "%.2e", v);
         return s.startsWith("-") ? "−" + s.substring(1) : s;
     }
 }

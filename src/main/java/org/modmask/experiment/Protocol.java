@@ -218,19 +218,19 @@ public final class Protocol {
         Map<String, Double> acc = new LinkedHashMap<>();
         if (views.isEmpty()) return acc;
         StringBuilder line = new StringBuilder(name + " run " + r + ": base network");
-        List<String> short_ = new ArrayList<>();
+        List<String> below = new ArrayList<>();
         for (View v : views) {
             double a = v.score(model);
             acc.put(v.name(), a);
             line.append(String.format(Locale.ROOT, "  %s %.1f %%", v.name(), 100 * a));
-            if (!Double.isNaN(requiredBase) && a < requiredBase) short_.add(v.name());
+            if (!Double.isNaN(requiredBase) && a < requiredBase) below.add(v.name());
         }
         System.out.println(line);
-        if (!short_.isEmpty())
+        if (!below.isEmpty())
             System.out.println(String.format(Locale.ROOT,
                     "WARNING: %s run %d: the base network is below the required %.1f %% on %s after %d steps. Its masks cannot "
                             + "show what the paper tests: train longer (train(..., t -> t.steps(...))) or change the model before "
-                            + "reading them.", name, r, 100 * requiredBase, String.join(", ", short_), Long.parseLong(t.config().getProperty("steps"))));
+                            + "reading them.", name, r, 100 * requiredBase, String.join(", ", below), Long.parseLong(t.config().getProperty("steps"))));
         return acc;
     }
 

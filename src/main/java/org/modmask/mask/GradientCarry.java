@@ -27,7 +27,6 @@ public final class GradientCarry {
     private double lastLogitsSq;
     private double factorSum;
     private long factorCount;
-    private boolean started;
 
     private GradientCarry() {
     }
@@ -51,7 +50,6 @@ public final class GradientCarry {
      */
     double step(Map<String, INDArray> frozenGradient, Collection<INDArray> logitGradient, double maxNorm) {
         if (maxNorm <= 0) return 1.0;                          // no clip_grad_norm_ call at all: G plays no part
-        started = true;
         double gSq = 0;
         for (var e : frozenGradient.entrySet()) {
             INDArray acc = g.get(e.getKey());
@@ -82,11 +80,6 @@ public final class GradientCarry {
         lastLogitsSq = 0;
     }
 
-    /** The accumulated gradient of one parameter (null if none yet). */
-    public INDArray accumulated(String param) {
-        return g.get(param);
-    }
-
     /** ‖G‖. */
     public double norm() {
         double s = 0;
@@ -107,11 +100,6 @@ public final class GradientCarry {
     public void resetFactors() {
         factorSum = 0;
         factorCount = 0;
-    }
-
-    /** Whether any step has used this carry. */
-    public boolean started() {
-        return started;
     }
 
     private static double square(INDArray a) {

@@ -267,8 +267,8 @@ public final class Masks {
      * they never match a current line; {@code Protocol} keys its saved masks by it, so a changed setting never reloads a stale mask.
      */
     public String settings() {
-        return String.format(java.util.Locale.ROOT, "beta=%s lr=%s steps=%d K=%d init=%s batch=%d reg=%s clip=%s%s seed=%d noise=%d params=%s",
-                beta, lr, steps, k, init, batchSize, regBatchSize, clip, " clipping=" + clipping,
+        return String.format(java.util.Locale.ROOT, "beta=%s lr=%s steps=%d K=%d init=%s batch=%d reg=%s clip=%s clipping=%s seed=%d noise=%d params=%s",
+                beta, lr, steps, k, init, batchSize, regBatchSize, clip, clipping,
                 seed, noiseSeed, selected())
                 + (frozen.isEmpty() ? "" : " frozen=" + frozen) + (noise != null ? " custom-noise" : "");
     }
