@@ -55,6 +55,7 @@ public final class Protocol {
     private BiConsumer<Model, Integer> beforeMasks;
     private int runs = 1;
     private boolean complements = true;
+    private boolean control = true;                   // the first stage is the control mask
     private long seed = 1;
     private double requiredBase = Double.NaN;
     private Path dir;
@@ -114,6 +115,16 @@ public final class Protocol {
         return this;
     }
 
+    /**
+     * No control mask: every stage is a sub-function's mask and gets its complement evaluated (the width study needs
+     * only the + and × masks and their complements). Cannot be combined with {@link #ioLayers} or
+     * {@link #keepFromControl}, which take the control mask's logits.
+     */
+    public Protocol noControl() {
+        control = false;
+        return this;
+    }
+
     /** The input and output layers, for the "first full mask" inverse (spec §2 item 6). */
     public Protocol ioLayers(String... params) {
         ioLayers = List.of(params);
@@ -170,6 +181,8 @@ public final class Protocol {
     public Result run() {
         if (train == null) throw new IllegalStateException("protocol '" + name + "' has no training data: call train(...)");
         if (stages.isEmpty()) throw new IllegalStateException("protocol '" + name + "' has no mask stage: call stage(...)");
+        if (!control && !(ioLayers.isEmpty() && keepFromControl.isEmpty()))
+            throw new IllegalStateException("protocol '" + name + "' has noControl(): ioLayers(...) and keepFromControl(...) need a control mask");
         Result result = new Result(name, List.copyOf(stages.keySet()), views.stream().map(View::name).toList());
         for (int r = 0; r < runs; r++) result.add(runOne(r));
         return result;
@@ -191,12 +204,12 @@ public final class Protocol {
         for (var st : stages.entrySet()) {
             Masks m = Masks.of(model).carry(carry);
             maskConfig.accept(m);
-            WeightMask control = masks.isEmpty() ? null : masks.values().iterator().next();
+            WeightMask control = masks.isEmpty() || !this.control ? null : masks.values().iterator().next();
             if (control != null && !keepFromControl.isEmpty()) m.freeze(keepFromControl);
             masks.put(st.getKey(), loadOrTrain(model, m, st.getKey(), st.getValue(), runDir, control));
         }
         Result.Run run = new Result.Run(r, model, masks, trainSeconds);
-        WeightMask control = masks.values().iterator().next();
+        WeightMask control = this.control ? masks.values().iterator().next() : null;
         if (beforeMasks != null) evaluate(run, "unmasked", null);      // the network as changed for the masks
         else {                                                          // as measured by checkBase: no second pass
             for (View v : views) run.accuracy().put("unmasked\u0000" + v.name(), base.get(v.name()));
@@ -263,7 +276,10 @@ public final class Protocol {
             for (Path f : runDir == null ? List.<Path>of() : List.of(keyed, legacy))
                 if (Files.exists(f)) {
                     WeightMask w = WeightMask.load(f);
-                    if (w.params().equals(m.selected()) && fits(w, model)) return w.named(stage);
+                    if (w.params().equals(m.selected()) && fits(w, model)) {
+                        if (m.carry() != null) m.carry().skipStage();
+                        return w.named(stage);
+                    }
                 }
             WeightMask start = m.initial(stage);
             if (control != null && !keepFromControl.isEmpty()) start = start.replace(keepFromControl, control);

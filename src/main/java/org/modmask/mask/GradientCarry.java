@@ -27,6 +27,7 @@ public final class GradientCarry {
     private double lastLogitsSq;
     private double factorSum;
     private long factorCount;
+    private int stages;
 
     private GradientCarry() {
     }
@@ -78,6 +79,20 @@ public final class GradientCarry {
     void endStage() {
         oldLogitsSq += lastLogitsSq;
         lastLogitsSq = 0;
+        stages++;
+    }
+
+    /**
+     * A stage whose mask was loaded instead of trained: it counts as a stage (so later masks keep their keys), but
+     * its gradients are unknown, so G and the old logit gradients stay as they are.
+     */
+    public void skipStage() {
+        stages++;
+    }
+
+    /** How many stages this carry has seen end: a mask's place in its run, which changes what it was trained with. */
+    public int stages() {
+        return stages;
     }
 
     /** ‖G‖. */

@@ -263,14 +263,15 @@ public final class Masks {
 
     /**
      * Every setting that changes a trained mask, as one line (β, lr, steps, K, initial logit, batch sizes, clip and
-     * clipping mode, seeds, selection); masks saved before the clipping mode existed were clipped over logits only, so
+     * clipping mode, seeds, selection, and with faithful clipping how many stages the carried gradient has seen); masks saved before the clipping mode existed were clipped over logits only, so
      * they never match a current line; {@code Protocol} keys its saved masks by it, so a changed setting never reloads a stale mask.
      */
     public String settings() {
         return String.format(java.util.Locale.ROOT, "beta=%s lr=%s steps=%d K=%d init=%s batch=%d reg=%s clip=%s clipping=%s seed=%d noise=%d params=%s",
                 beta, lr, steps, k, init, batchSize, regBatchSize, clip, clipping,
                 seed, noiseSeed, selected())
-                + (frozen.isEmpty() ? "" : " frozen=" + frozen) + (noise != null ? " custom-noise" : "");
+                + (frozen.isEmpty() ? "" : " frozen=" + frozen) + (noise != null ? " custom-noise" : "")
+                + (clipping == Clipping.FAITHFUL && carry != null && carry.stages() > 0 ? " after-stages=" + carry.stages() : "");
     }
 
     /** The names of the parameters these masks cover. */

@@ -66,6 +66,23 @@ class ProtocolTest {
     }
 
     @Test
+    void withoutAControlMaskEveryStageGetsItsComplement() {
+        Result r = Protocol.of("two ops", seed -> Mlp.classifier(22, new int[]{16}, 10, seed))
+                .train(TwoOps.all(), t -> t.steps(20))
+                .masks(m -> m.steps(5))
+                .stage("+", TwoOps.only(TwoOps.Op.ADD)).stage("×", TwoOps.only(TwoOps.Op.MUL))
+                .view("all", TwoOps.all())
+                .noControl()
+                .run();
+        assertEquals(List.of("unmasked", "+", "¬+", "×", "¬×"), r.accuracy().stringColumn("mask").asList());
+        var net = r.run(0).model();
+        assertEquals(r.mask("+", 0).not().accuracy(net, TwoOps.all()), r.accuracy("¬+", "all")[0] / 100, 1e-4,
+                "the first stage's complement is evaluated like any other");
+        assertThrows(IllegalStateException.class, () -> Protocol.of("x", seed -> Mlp.classifier(22, new int[]{16}, 10, seed))
+                .train(TwoOps.all(), t -> t.steps(1)).stage("+", TwoOps.all()).ioLayers("layers.0.weight").noControl().run());
+    }
+
+    @Test
     void runsStagesEvaluatesComplementsAndReusesSavedResults(@TempDir Path dir) {
         Protocol p = Protocol.of("two ops", seed -> Mlp.classifier(22, new int[]{32}, 10, seed))
                 .train(TwoOps.all(), t -> t.steps(100))

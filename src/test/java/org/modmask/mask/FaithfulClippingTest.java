@@ -95,6 +95,26 @@ class FaithfulClippingTest {
         assertTrue(diff > 1e-3, "faithful and logit-only clipping gave the same logits (" + diff + ")");
     }
 
+    /** A later stage starts from a different carried gradient, so its saved masks must not stand in for a first stage's. */
+    @Test
+    void theSettingsKeyNamesTheStagesTheCarryHasSeen() {
+        Model m = Mlp.classifier(3, new int[0], 3, 11);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 8, 3);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, 8, 3);
+        for (int i = 0; i < 8; i++) y.putScalar(i, i % 3, 1);
+        Dataset all = Dataset.of("all", "x", x, "y", y);
+        GradientCarry carry = GradientCarry.empty();
+        Masks first = Masks.of(m).carry(carry).batchSize(4).steps(2);
+        String before = first.settings();
+        first.train(all);
+        assertEquals(1, carry.stages());
+        Masks second = Masks.of(m).carry(carry).batchSize(4).steps(2);
+        assertNotEquals(before, second.settings(), "the second stage's key differs from the first's");
+        assertTrue(second.settings().endsWith(" after-stages=1"), second.settings());
+        assertEquals(Masks.of(m).clipping(Clipping.LOGITS).carry(carry).batchSize(4).steps(2).settings(),
+                Masks.of(m).clipping(Clipping.LOGITS).batchSize(4).steps(2).settings(), "logit-only clipping carries nothing");
+    }
+
     /** The reference's loop, written out: G is .grad of the frozen weight and bias, never zeroed. */
     private static final class Reference {
         final int in, classes, k, batch;
