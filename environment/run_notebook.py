@@ -25,7 +25,9 @@ def main():
         args.timeout = {"smoke": 1800, "quick": 4 * 3600}.get(args.preset, -1)
     os.environ["MODMASK_PRESET"] = args.preset
     failed = 0
-    for path in args.notebooks:
+    for n, path in enumerate(args.notebooks, 1):
+        # one line before and one after each notebook, so that a long run shows where it is
+        print(f"[{n}/{len(args.notebooks)}] {os.path.basename(path)}: running ({args.preset} preset) ...", flush=True)
         nb = nbformat.read(path, as_version=4)
         t0 = time.time()
         client = NotebookClient(nb, kernel_name="modmask", timeout=args.timeout, allow_errors=True,
@@ -38,7 +40,7 @@ def main():
             print(f"{path}: cell {i}: {o.get('ename')}: {o.get('evalue')}", file=sys.stderr)
             for line in o.get("traceback", [])[:15]:
                 print("    " + line, file=sys.stderr)
-        print(f"{path}: {'FAILED' if errors else 'ok'} in {dt:.1f} s ({args.preset} preset)")
+        print(f"{path}: {'FAILED' if errors else 'ok'} in {dt:.1f} s ({args.preset} preset)", flush=True)
         failed += bool(errors)
         if args.inplace:
             nbformat.write(nb, path)

@@ -30,6 +30,11 @@ final class ChartPainter {
         g.fillRect(0, 0, c.width, c.height);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         if (c.kind != Chart.Kind.HEATMAP && c.series.size() > 1) right = 150;
+        if (c.kind == Chart.Kind.BAR) {               // room for wrapped category labels
+            int lines = 1;
+            for (String cat : c.categories) lines = Math.max(lines, wrap(cat, labelChars()).size());
+            bottom = 60 + 14 * (lines - 1);
+        }
         if (c.kind == Chart.Kind.HEATMAP) {           // room for the longest row label and the colour bar's numbers
             right = 90;
             int widest = 0;
@@ -168,10 +173,38 @@ final class ChartPainter {
         g.setColor(Color.DARK_GRAY);
         int every = Math.max(1, (int) Math.ceil(n / (pw() / 60.0)));
         for (int i = 0; i < n; i += every) {
-            String s = cats.get(i);
-            if (s.length() > 14) s = s.substring(0, 13) + "…";
-            drawCentered(s, (int) (left + slot * (i + 0.5)), top + ph() + 16);
+            List<String> lines = wrap(cats.get(i), labelChars());
+            for (int l = 0; l < lines.size(); l++) drawCentered(lines.get(l), (int) (left + slot * (i + 0.5)), top + ph() + 16 + 14 * l);
         }
+    }
+
+    /** How many characters of a category label fit under one bar group (about 7 px a character). */
+    private int labelChars() {
+        int n = Math.max(1, c.categories.size());
+        int every = Math.max(1, (int) Math.ceil(n / (pw() / 60.0)));
+        return Math.max(8, (int) (pw() / (double) n * every / 7));
+    }
+
+    /**
+     * A label in lines of at most {@code max} characters, broken after '.', '-', '_', ',' or a space where it can,
+     * else inside a word; at most four lines, so only a very long label loses its end (marked "…").
+     */
+    static List<String> wrap(String s, int max) {
+        List<String> lines = new java.util.ArrayList<>();
+        String rest = s;
+        while (rest.length() > max && lines.size() < 3) {
+            int cut = -1;
+            for (int i = Math.min(max, rest.length()) - 1; i > 0; i--)
+                if (".-_, ".indexOf(rest.charAt(i)) >= 0) {
+                    cut = i + 1;
+                    break;
+                }
+            if (cut <= 0) cut = max;
+            lines.add(rest.substring(0, cut).strip());
+            rest = rest.substring(cut);
+        }
+        lines.add(rest.length() > max ? rest.substring(0, max - 1) + "…" : rest.strip());
+        return lines;
     }
 
     private void lines() {
@@ -210,9 +243,11 @@ final class ChartPainter {
             g.setColor(PALETTE[si++ % PALETTE.length]);
             g.fillRect(c.width - right + 12, yy - 9, 10, 10);
             g.setColor(Color.DARK_GRAY);
-            String s = name.length() > 18 ? name.substring(0, 17) + "…" : name;
-            g.drawString(s, c.width - right + 28, yy);
-            yy += 18;
+            for (String line : wrap(name, 18)) {        // a long series name wraps instead of being cut
+                g.drawString(line, c.width - right + 28, yy);
+                yy += 14;
+            }
+            yy += 4;
         }
     }
 

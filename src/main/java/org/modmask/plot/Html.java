@@ -1,5 +1,8 @@
 package org.modmask.plot;
 
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.FloatColumn;
+import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
 
@@ -8,9 +11,18 @@ public record Html(String html, String text) {
     /** Rows a notebook shows of a long table (head and tail, with a count of the rest). */
     public static final int MAX_ROWS = 40;
 
-    /** The plain-text form of a table for a notebook: all of it when short, else the first rows. */
+    /** The plain-text form of a table for a notebook (numbers as {@link #format} writes them): all of it when short, else the first rows. */
     public static String tableText(Table t) {
-        return t.rowCount() <= MAX_ROWS ? t.printAll() : t.print(MAX_ROWS);
+        Table shown = Table.create(t.name());
+        for (Column<?> c : t.columns()) {
+            if (c instanceof DoubleColumn || c instanceof FloatColumn) {
+                StringColumn f = StringColumn.create(c.name());
+                for (int r = 0; r < c.size(); r++)
+                    f.append(c.isMissing(r) ? "" : format(((Number) c.get(r)).doubleValue()));
+                shown.addColumns(f);
+            } else shown.addColumns(c.copy());
+        }
+        return shown.rowCount() <= MAX_ROWS ? shown.printAll() : shown.print(MAX_ROWS);
     }
 
     public static String escape(String s) {
@@ -44,10 +56,18 @@ public record Html(String html, String text) {
         s.append("</tr>");
     }
 
-    static String format(double d) {
+    /**
+     * A number for people: three significant digits (23.704698 → 23.7, 0.012345 → 0.0123), every integer digit from 100
+     * on (13316.4 → 13316, so that counts stay exact), and powers of ten below 0.001 (3.2e-05).
+     */
+    public static String format(double d) {
         if (Double.isNaN(d)) return "NaN";
-        if (d == Math.rint(d) && Math.abs(d) < 1e9) return String.valueOf((long) d);
-        if (Math.abs(d) >= 1e-3 && Math.abs(d) < 1e6) return String.format("%.4f", d);
-        return String.format("%.3e", d);
+        if (Double.isInfinite(d)) return d > 0 ? "∞" : "−∞";
+        double a = Math.abs(d);
+        if (a >= 100 && a < 1e12) return String.format(java.util.Locale.ROOT, "%.0f", d);
+        if (a == 0) return "0";
+        if (a >= 1e-3 && a < 100)
+            return new java.math.BigDecimal(d).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
+        return String.format(java.util.Locale.ROOT, "%.2e", d);
     }
 }

@@ -22,18 +22,37 @@ class NotebooksTest {
     static final Path ROOT = Path.of("").toAbsolutePath();
 
     static String run(Path dir, List<String> cmd, long minutes, String... env) throws IOException, InterruptedException {
+        return run(dir, cmd, minutes, line -> false, env);
+    }
+
+    /** Runs a command; the lines that {@code echo} accepts are printed as they come (progress of a long run). */
+    static String run(Path dir, List<String> cmd, long minutes, java.util.function.Predicate<String> echo, String... env)
+            throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
         for (int i = 0; i < env.length; i += 2) pb.environment().put(env[i], env[i + 1]);
-        Path log = Files.createTempFile("nb", ".log");
-        pb.redirectOutput(log.toFile());
         Process p = pb.start();
+        StringBuilder out = new StringBuilder();
+        Thread reader = new Thread(() -> {
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    synchronized (out) {
+                        out.append(line).append('\n');
+                    }
+                    if (echo.test(line)) System.out.println(line);
+                }
+            } catch (IOException ignored) {
+                // the process was killed: what was read is kept
+            }
+        });
+        reader.start();
         if (!p.waitFor(minutes, TimeUnit.MINUTES)) {
             p.destroyForcibly();
-            fail(cmd + " did not finish in " + minutes + " minutes:\n" + Files.readString(log));
+            reader.join(5_000);
+            fail(cmd + " did not finish in " + minutes + " minutes:\n" + out);
         }
-        String out = Files.readString(log);
+        reader.join();
         assertEquals(0, p.exitValue(), cmd + " failed:\n" + out);
-        return out;
+        return out.toString();
     }
 
     @Test
@@ -53,9 +72,8 @@ class NotebooksTest {
             Files.copy(src, dst);
             cmd.set(i, dst.toString());
         }
-        String out = run(copies, cmd, 40, "JUPYTER_PATH", tmp.resolve("share/jupyter").toString(),
+        run(copies, cmd, 40, line -> line.contains("preset"), "JUPYTER_PATH", tmp.resolve("share/jupyter").toString(),
                 "MODMASK_RESULTS", tmp.resolve("results").toString());
-        System.out.println(out.lines().filter(l -> l.contains("preset")).reduce("", (a, b) -> a + b + "\n"));
 
         Path html = tmp.resolve("html/00-quickstart.html");
         String dom = run(tmp, List.of("chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -22,4 +22,13 @@ class TicksTest {
         assertEquals("0.75", ChartPainter.tick(0.75, 0.25));
         assertEquals("60", ChartPainter.tick(60, 20));
     }
+
+    @Test
+    void longLabelsWrapAtSeparatorsInsteadOfBeingCut() {
+        assertEquals(java.util.List.of("layers.0.", "weight"), ChartPainter.wrap("layers.0.weight", 12));
+        assertEquals(java.util.List.of("800-800-", "800-800"), ChartPainter.wrap("800-800-800-800", 10));
+        assertEquals(java.util.List.of("short"), ChartPainter.wrap("short", 12));
+        assertEquals(String.join("", ChartPainter.wrap("output_projection.weight", 10)).replace(" ", ""), "output_projection.weight",
+                "nothing is lost");
+    }
 }
