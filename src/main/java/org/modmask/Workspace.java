@@ -20,6 +20,37 @@ public final class Workspace {
         return setting("MODMASK_RESULTS", "results").resolve(experiment + "-" + Preset.current().name().toLowerCase());
     }
 
+    /**
+     * Why the saved files beside a result were not reused: for each file in {@code dir} whose name starts with
+     * {@code prefix} and ends with {@code suffix} (the same kind of result, e.g. the base network of this architecture),
+     * the settings that differ from {@code current}, e.g. {@code base-…-3f2a.ckpt: lr 0.003 → 0.001}.
+     */
+    public static java.util.List<String> whyNotReused(Path dir, String prefix, String suffix, java.util.Map<String, String> current) {
+        java.util.List<String> why = new java.util.ArrayList<>();
+        if (dir == null || !java.nio.file.Files.isDirectory(dir)) return why;
+        try (var files = java.nio.file.Files.list(dir)) {
+            for (Path f : files.sorted().toList()) {
+                String n = f.getFileName().toString();
+                if (!n.startsWith(prefix) || !n.endsWith(suffix)) continue;
+                java.util.Map<String, String> saved;
+                try {
+                    saved = Settings.read(f);
+                } catch (java.io.IOException e) {
+                    why.add(n + ": unreadable (" + e.getMessage() + ")");
+                    continue;
+                }
+                if (saved == null) why.add(n + ": saved without its settings (an older file)");
+                else {
+                    String d = Settings.differences(saved, current);
+                    if (!d.isEmpty()) why.add(n + ": " + d);
+                }
+            }
+        } catch (java.io.IOException e) {
+            why.add(dir + ": unreadable (" + e.getMessage() + ")");
+        }
+        return why;
+    }
+
     private static Path setting(String name, String sub) {
         String v = System.getProperty(name, System.getenv(name));
         if (v != null && !v.isBlank()) return Path.of(v);

@@ -17,7 +17,7 @@ import java.util.List;
  */
 public final class Compare {
     static {
-        org.modmask.kernel.AutoDisplay.ensure();   // rich display under a user's own IJava kernel
+        org.modmask.FirstUse.ensure();   // rich display under a user's own IJava kernel (the kernel package is a service)
     }
 
     private Compare() {

@@ -1,5 +1,8 @@
 package org.modmask.experiment;
 
+import org.modmask.Settings;
+import org.modmask.Workspace;
+
 import org.modmask.data.Dataset;
 import org.modmask.mask.GradientCarry;
 import org.modmask.mask.Masks;
@@ -193,7 +196,14 @@ public final class Protocol {
         Path runDir = dir == null ? null : dir.resolve("run-" + r);
         Train t = Train.of(model).seed(seed + r);
         trainConfig.accept(t);
-        if (runDir != null) t.checkpoint(baseCheckpoint(runDir, model));
+        String baseKey = Settings.key(t.settings(train));       // the masks belong to this base network
+        if (runDir != null) {
+            Path ckpt = baseCheckpoint(runDir, model, t.settings(train));
+            if (!Files.exists(ckpt))
+                for (String why : Workspace.whyNotReused(runDir, "base-" + archKey(model) + "-", ".ckpt", t.settings(train)))
+                    System.out.println(name + " run " + r + ": training a new base network; not reused: " + why);
+            t.checkpoint(ckpt);
+        }
         Long t0 = System.nanoTime();
         t.run(train);
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
@@ -206,7 +216,7 @@ public final class Protocol {
             maskConfig.accept(m);
             WeightMask control = masks.isEmpty() || !this.control ? null : masks.values().iterator().next();
             if (control != null && !keepFromControl.isEmpty()) m.freeze(keepFromControl);
-            masks.put(st.getKey(), loadOrTrain(model, m, st.getKey(), st.getValue(), runDir, control));
+            masks.put(st.getKey(), loadOrTrain(model, m, st.getKey(), st.getValue(), runDir, control, baseKey));
         }
         Result.Run run = new Result.Run(r, model, masks, trainSeconds);
         WeightMask control = this.control ? masks.values().iterator().next() : null;
@@ -248,43 +258,38 @@ public final class Protocol {
     }
 
     /**
-     * The base network's checkpoint, named after the architecture (kind and parameter shapes): after a change of the
-     * model a run trains a new network beside the old checkpoint instead of failing on it or overwriting it. A
-     * checkpoint from before this naming ({@code base.ckpt}) is used when it fits the model.
+     * The base network's checkpoint, named after the architecture (kind and parameter shapes) and the SHA-256 of the
+     * training settings: after a change of either, a run trains a new network beside the old checkpoint, which is
+     * neither reused nor overwritten.
      */
-    static Path baseCheckpoint(Path runDir, Model model) {
-        Path keyed = runDir.resolve("base-" + archKey(model) + ".ckpt");
-        Path legacy = runDir.resolve("base.ckpt");
-        if (!Files.exists(keyed) && Files.exists(legacy)) {
-            try {
-                org.modmask.train.Checkpoint.checkCompatible(org.modmask.train.Checkpoint.read(legacy), model, legacy);
-                return legacy;
-            } catch (IOException | IllegalArgumentException e) {
-                return keyed;                                   // another model's checkpoint: leave it alone
-            }
-        }
-        return keyed;
+    static Path baseCheckpoint(Path runDir, Model model, java.util.Map<String, String> trainSettings) {
+        return runDir.resolve("base-" + archKey(model) + "-" + Settings.key(trainSettings) + ".ckpt");
     }
 
-    private WeightMask loadOrTrain(Model model, Masks m, String stage, Dataset data, Path runDir, WeightMask control) {
-        // keyed by the mask settings and the architecture: after a change of steps, β or the model the mask is trained
-        // again and saved beside the old file, which is neither reloaded nor overwritten
-        String key = Integer.toHexString(m.settings().hashCode());
-        Path keyed = runDir == null ? null : runDir.resolve("mask-" + fileName(stage) + "-" + key + "-" + archKey(model) + ".mask");
-        Path legacy = runDir == null ? null : runDir.resolve("mask-" + fileName(stage) + "-" + key + ".mask");   // named before the architecture key
+    private WeightMask loadOrTrain(Model model, Masks m, String stage, Dataset data, Path runDir, WeightMask control, String baseKey) {
+        // named by the SHA-256 of the mask settings and by the architecture, and holding those settings: after a change
+        // of steps, β or the model the mask is trained again and saved beside the old file, which is neither reloaded
+        // nor overwritten
+        var settings = m.settingsMap();
+        settings.put("base", baseKey);
+        if (beforeMasks != null) settings.put("before-masks", "yes");          // the network was changed for the masks
+        String prefix = "mask-" + fileName(stage) + "-", suffix = "-" + archKey(model) + ".mask";
+        Path keyed = runDir == null ? null : runDir.resolve(prefix + Settings.key(settings) + suffix);
         try {
-            for (Path f : runDir == null ? List.<Path>of() : List.of(keyed, legacy))
-                if (Files.exists(f)) {
-                    WeightMask w = WeightMask.load(f);
-                    if (w.params().equals(m.selected()) && fits(w, model)) {
-                        if (m.carry() != null) m.carry().skipStage();
-                        return w.named(stage);
-                    }
+            if (keyed != null && Files.exists(keyed)) {
+                WeightMask w = WeightMask.load(keyed);
+                if (settings.equals(Settings.read(keyed)) && w.params().equals(m.selected()) && fits(w, model)) {
+                    if (m.carry() != null) m.carry().skipStage();
+                    return w.named(stage);
                 }
+            }
+            if (runDir != null)
+                for (String why : Workspace.whyNotReused(runDir, prefix, suffix, settings))
+                    System.out.println(name + ": training mask '" + stage + "' anew; not reused: " + why);
             WeightMask start = m.initial(stage);
             if (control != null && !keepFromControl.isEmpty()) start = start.replace(keepFromControl, control);
             WeightMask w = m.train(data.named(stage), start).named(stage);
-            if (keyed != null) w.save(keyed);
+            if (keyed != null) w.save(keyed, settings);
             return w;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -304,7 +309,7 @@ public final class Protocol {
     static String archKey(Model model) {
         StringBuilder arch = new StringBuilder(model.kind());
         for (var p : model.parameters()) arch.append('|').append(p.name()).append(java.util.Arrays.toString(p.shape()));
-        return Integer.toHexString(arch.toString().hashCode());
+        return Settings.key(java.util.Map.of("architecture", arch.toString())).substring(0, 8);
     }
 
     private void evaluate(Result.Run run, String maskName, WeightMask mask) {

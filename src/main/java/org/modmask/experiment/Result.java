@@ -61,16 +61,23 @@ public final class Result {
         return m;
     }
 
-    /** Mean accuracy (%) per mask (rows) and view (columns), with "± std" columns. */
+    /**
+     * Mean accuracy (%) per mask (rows) and view (columns); with several runs also a "view ±" column (std), which
+     * {@code Plot.bars} draws as error bars. One run has no spread to show, so no ± columns.
+     */
     public Table accuracy() {
-        Table t = Table.create(name + ": accuracy % (mean over " + runs.size() + " runs)", StringColumn.create("mask"));
-        for (String v : views) t.addColumns(DoubleColumn.create(v), DoubleColumn.create(v + " ±"));
+        boolean spread = runs.size() > 1;
+        Table t = Table.create(name + ": accuracy %" + (spread ? " (mean over " + runs.size() + " runs)" : ""), StringColumn.create("mask"));
+        for (String v : views) {
+            t.addColumns(DoubleColumn.create(v));
+            if (spread) t.addColumns(DoubleColumn.create(v + " ±"));
+        }
         for (String m : runs.get(0).maskOrder()) {
             t.stringColumn("mask").append(m);
             for (String v : views) {
                 double[] xs = runs.stream().mapToDouble(r -> 100 * r.accuracy(m, v)).toArray();
                 t.doubleColumn(v).append(round(mean(xs)));
-                t.doubleColumn(v + " ±").append(round(std(xs)));
+                if (spread) t.doubleColumn(v + " ±").append(round(std(xs)));
             }
         }
         return t;
@@ -78,6 +85,7 @@ public final class Result {
 
     /** IoU and IoMin per layer between two stages' masks, mean and std over runs. */
     public Table iou(String a, String b) {
+        boolean spread = runs.size() > 1;                    // ± columns only when there is a spread to show
         Table t = Table.create(name + ": " + a + " vs " + b, StringColumn.create("param"), DoubleColumn.create("iou"),
                 DoubleColumn.create("iou ±"), DoubleColumn.create("iomin"), DoubleColumn.create("iomin ±"));
         List<Table> per = runs.stream().map(r -> Compare.iou(mask(a, r.index()), mask(b, r.index()))).toList();
@@ -91,6 +99,7 @@ public final class Result {
             t.doubleColumn("iomin").append(round(mean(iomin)));
             t.doubleColumn("iomin ±").append(round(std(iomin)));
         }
+        if (!spread) t.removeColumns("iou ±", "iomin ±");
         return t;
     }
 

@@ -34,7 +34,7 @@ import java.util.function.Predicate;
  */
 public final class Masks {
     static {
-        org.modmask.kernel.AutoDisplay.ensure();   // rich display under a user's own IJava kernel
+        org.modmask.FirstUse.ensure();   // rich display under a user's own IJava kernel (the kernel package is a service)
     }
 
     private final Model model;
@@ -262,16 +262,36 @@ public final class Masks {
     }
 
     /**
-     * Every setting that changes a trained mask, as one line (β, lr, steps, K, initial logit, batch sizes, clip and
-     * clipping mode, seeds, selection, and with faithful clipping how many stages the carried gradient has seen); masks saved before the clipping mode existed were clipped over logits only, so
-     * they never match a current line; {@code Protocol} keys its saved masks by it, so a changed setting never reloads a stale mask.
+     * Every setting that changes a trained mask, as one line of {@code name=value} in name order (β, lr, steps, K,
+     * initial logit, batch sizes, clip and clipping mode, seeds, selection, and with faithful clipping how many stages
+     * the carried gradient has seen). {@code Protocol} names saved masks by the SHA-256 of {@link #settingsMap()} and
+     * stores it in the file, so a changed setting never reloads a stale mask.
      */
     public String settings() {
-        return String.format(java.util.Locale.ROOT, "beta=%s lr=%s steps=%d K=%d init=%s batch=%d reg=%s clip=%s clipping=%s seed=%d noise=%d params=%s",
-                beta, lr, steps, k, init, batchSize, regBatchSize, clip, clipping,
-                seed, noiseSeed, selected())
-                + (frozen.isEmpty() ? "" : " frozen=" + frozen) + (noise != null ? " custom-noise" : "")
-                + (clipping == Clipping.FAITHFUL && carry != null && carry.stages() > 0 ? " after-stages=" + carry.stages() : "");
+        StringBuilder s = new StringBuilder();
+        for (var e : settingsMap().entrySet()) s.append(s.isEmpty() ? "" : " ").append(e.getKey()).append('=').append(e.getValue());
+        return s.toString();
+    }
+
+    /** {@link #settings()} as a sorted map: what a saved mask stores and what its file name's digest covers. */
+    public java.util.SortedMap<String, String> settingsMap() {
+        java.util.SortedMap<String, String> m = new java.util.TreeMap<>();
+        m.put("beta", Double.toString(beta));
+        m.put("lr", Double.toString(lr));
+        m.put("steps", Long.toString(steps));
+        m.put("K", Integer.toString(k));
+        m.put("init", Double.toString(init));
+        m.put("batch", Integer.toString(batchSize));
+        m.put("reg", String.valueOf(regBatchSize));
+        m.put("clip", Double.toString(clip));
+        m.put("clipping", clipping.toString());
+        m.put("seed", Long.toString(seed));
+        m.put("noise", Long.toString(noiseSeed));
+        m.put("params", selected().toString());
+        if (!frozen.isEmpty()) m.put("frozen", new java.util.TreeSet<>(frozen).toString());
+        if (noise != null) m.put("custom-noise", "true");
+        if (clipping == Clipping.FAITHFUL && carry != null && carry.stages() > 0) m.put("after-stages", Integer.toString(carry.stages()));
+        return m;
     }
 
     /** The names of the parameters these masks cover. */

@@ -202,11 +202,21 @@ public final class WeightMask {
 
     /** Saves the logits atomically (zip of ND4J arrays). */
     public void save(Path path) throws IOException {
+        save(path, null);
+    }
+
+    /** Saves the logits with the settings that trained them ({@code Masks.settingsMap()}), which {@code Settings.read} reads back. */
+    public void save(Path path, java.util.Map<String, String> settings) throws IOException {
         org.modmask.AtomicFile.write(path, out -> {
             try (ZipOutputStream zip = new ZipOutputStream(out)) {
                 zip.putNextEntry(new ZipEntry("name"));
                 zip.write(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 zip.closeEntry();
+                if (settings != null) {
+                    zip.putNextEntry(new ZipEntry(org.modmask.Settings.ENTRY));
+                    zip.write(org.modmask.Settings.canonical(settings).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    zip.closeEntry();
+                }
                 for (var e : logits.entrySet()) {
                     zip.putNextEntry(new ZipEntry("logits/" + e.getKey()));
                     DataOutputStream d = new DataOutputStream(zip);

@@ -26,7 +26,7 @@ import java.util.List;
  */
 public final class Chart {
     static {
-        org.modmask.kernel.AutoDisplay.ensure();   // rich display under a user's own IJava kernel
+        org.modmask.FirstUse.ensure();   // rich display under a user's own IJava kernel (the kernel package is a service)
     }
 
     enum Kind {BAR, LINE, SCATTER, HEATMAP}

@@ -13,18 +13,22 @@ import java.util.List;
  */
 public final class Plot {
     static {
-        org.modmask.kernel.AutoDisplay.ensure();   // rich display under a user's own IJava kernel
+        org.modmask.FirstUse.ensure();   // rich display under a user's own IJava kernel (the kernel package is a service)
     }
 
     private Plot() {
     }
 
-    /** Grouped bars: one group per row (labelled by {@code xCol}), one bar per y column. */
+    /**
+     * Grouped bars: one group per row (labelled by {@code xCol}), one bar per y column. A column named
+     * {@code "<y> ±"} beside a y column (as in {@code Result.accuracy()} over several runs) becomes its error bars.
+     */
     public static Chart bars(Table t, String xCol, String... yCols) {
         List<String> cats = new ArrayList<>();
         for (int r = 0; r < t.rowCount(); r++) cats.add(t.column(xCol).getString(r));
         Chart c = new Chart(Chart.Kind.BAR, cats, null);
         for (String y : yCols) c.series.put(y, numbers(t, y));
+        for (String y : yCols) if (t.containsColumn(y + " ±")) c.errors.put(y, numbers(t, y + " ±"));
         return c.title(t.name()).xLabel(xCol).yLabel(yCols.length == 1 ? yCols[0] : "");
     }
 

@@ -46,6 +46,9 @@ public final class Checkpoint {
                 zip.putNextEntry(new ZipEntry("config.properties"));
                 meta.store(zip, "modmask checkpoint");
                 zip.closeEntry();
+                zip.putNextEntry(new ZipEntry(org.modmask.Settings.ENTRY));   // what made it, in the form every result uses
+                zip.write(org.modmask.Settings.canonical(Train.settingsOf(s.config())).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                zip.closeEntry();
                 writeArrays(zip, "param/", s.params());
                 writeArrays(zip, "adam.m/", s.adamM());
                 writeArrays(zip, "adam.v/", s.adamV());
@@ -74,6 +77,7 @@ public final class Checkpoint {
             while ((e = zip.getNextEntry()) != null) {
                 String n = e.getName();
                 if (n.equals("config.properties")) meta.load(zip);
+                else if (n.equals(org.modmask.Settings.ENTRY)) zip.readAllBytes();     // the same settings, for Settings.read
                 else {
                     INDArray a = Nd4j.read(new DataInputStream(zip));
                     if (n.startsWith("param/")) params.put(n.substring(6), a);

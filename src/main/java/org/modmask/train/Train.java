@@ -26,7 +26,7 @@ import java.util.function.Consumer;
  */
 public final class Train {
     static {
-        org.modmask.kernel.AutoDisplay.ensure();   // rich display under a user's own IJava kernel
+        org.modmask.FirstUse.ensure();   // rich display under a user's own IJava kernel (the kernel package is a service)
     }
 
     private final Model model;
@@ -48,6 +48,7 @@ public final class Train {
     private long validateEvery;
     private Plateau plateau, schedule;                // as configured; the running one (saved with checkpoints)
     private boolean restoreBest;
+    private String trainedOn;                         // the data of the current run, for the settings
     private int threads;                              // 0: automatic (see threads(int))
 
     /** Changes a training batch before each step (e.g. random crops and flips), reproducibly from the step index. */
@@ -228,10 +229,38 @@ public final class Train {
         return this;
     }
 
-    /** The configuration as properties (saved in checkpoints). */
+    /**
+     * The settings that decide what training produces (model kind, data, optimizer, schedule, seed, steps), as saved
+     * with every checkpoint: a checkpoint is resumed only when they match, steps aside (a longer run continues a
+     * shorter one exactly). The data are known once {@link #run} starts; {@link #settings(Dataset)} names them before.
+     */
+    public java.util.SortedMap<String, String> settings() {
+        return settingsOf(config());
+    }
+
+    /** {@link #settings()} for a run on {@code data}. */
+    public java.util.SortedMap<String, String> settings(Dataset data) {
+        java.util.SortedMap<String, String> s = settings();
+        s.put("data", describe(data));
+        return s;
+    }
+
+    /** The settings in a checkpoint's configuration: everything but the schedule's running state and the file's bookkeeping. */
+    static java.util.SortedMap<String, String> settingsOf(Properties config) {
+        java.util.SortedMap<String, String> s = org.modmask.Settings.of(config);
+        s.keySet().removeIf(k -> k.startsWith("plateau.") || k.startsWith("checkpoint."));
+        return s;
+    }
+
+    private static String describe(Dataset data) {
+        return data.name() + " (" + data.size() + " rows)";
+    }
+
+    /** The configuration as properties (saved in checkpoints): {@link #settings()} and the schedule's running state. */
     public Properties config() {
         Properties p = new Properties();
         p.setProperty("model", model.kind());
+        if (trainedOn != null) p.setProperty("data", trainedOn);
         p.setProperty("steps", Long.toString(steps));
         p.setProperty("batchSize", Integer.toString(batchSize));
         p.setProperty("lr", Double.toString(lr));
@@ -247,7 +276,15 @@ public final class Train {
         }
         if (warmup > 0) p.setProperty("warmup", Long.toString(warmup));
         if (lrDrops.length > 0) p.setProperty("lrDrops", java.util.Arrays.toString(lrDrops));
-        if (validation != null) p.setProperty("validateEvery", Long.toString(validateEvery));
+        if (validation != null) {
+            p.setProperty("validateEvery", Long.toString(validateEvery));
+            p.setProperty("validation", describe(validation));
+        }
+        if (plateau != null) p.setProperty("plateauSchedule", plateau.factor() + "," + plateau.lrPatience() + "," + plateau.stopPatience());
+        if (restoreBest) p.setProperty("restoreBest", "true");
+        // a lambda's class name changes from run to run: keep the class that made it (its captured values are not seen)
+        if (augment != null) p.setProperty("augment", augment.getClass().getName().split("\\$\\$Lambda")[0]);
+        if (trainable != null) p.setProperty("trainable", String.join(",", new java.util.TreeSet<>(trainable)));
         if (schedule != null) schedule.save(p);
         return p;
     }
@@ -269,6 +306,7 @@ public final class Train {
     public Table run(Dataset data) {
         if ((plateau != null || restoreBest) && validation == null)
             throw new IllegalStateException("plateau(...) and restoreBest(true) need validation(data, every)");
+        trainedOn = describe(data);
         // fresh state per run; without plateau(...) it only tracks the best validation loss
         schedule = plateau != null ? new Plateau(plateau.factor(), plateau.lrPatience(), plateau.stopPatience())
                 : validation != null ? new Plateau(1, 0, 0) : null;
@@ -377,6 +415,17 @@ public final class Train {
         try {
             Checkpoint.State s = Checkpoint.read(checkpoint);
             Checkpoint.checkCompatible(s, model, checkpoint);
+            var saved = settingsOf(s.config());
+            var now = settings();
+            saved.remove("steps");
+            now.remove("steps");
+            String diff = org.modmask.Settings.differences(saved, now);
+            if (!diff.isEmpty())       // never resume another configuration's run: its network would come back silently
+                throw new IllegalStateException("checkpoint " + checkpoint + " was trained with other settings (" + diff
+                        + "): use another checkpoint path, or delete it to train anew");
+            if (s.step() > steps)
+                throw new IllegalStateException("checkpoint " + checkpoint + " is at step " + s.step() + ", past the " + steps
+                        + " steps asked for: use another checkpoint path, or delete it to train anew");
             model.load(s.params());
             if (sgd != null) sgd.restore(s.adamSteps(), s.adamM());     // SGD's momentum buffers take the first-moment slot
             else adam.restore(s.adamSteps(), s.adamM(), s.adamV());

@@ -75,6 +75,8 @@ class ProtocolTest {
                 .noControl()
                 .run();
         assertEquals(List.of("unmasked", "+", "¬+", "×", "¬×"), r.accuracy().stringColumn("mask").asList());
+        assertEquals(List.of("mask", "all"), r.accuracy().columnNames(), "one run: no ± columns (no \"± 0\")");
+        assertEquals(List.of("param", "iou", "iomin"), r.iou("+", "×").columnNames());
         var net = r.run(0).model();
         assertEquals(r.mask("+", 0).not().accuracy(net, TwoOps.all()), r.accuracy("¬+", "all")[0] / 100, 1e-4,
                 "the first stage's complement is evaluated like any other");
@@ -93,6 +95,7 @@ class ProtocolTest {
                 .runs(2).dir(dir);
         Result r = p.run();
         assertEquals(2, r.runs().size());
+        assertTrue(r.accuracy().containsColumn("+ ±") && r.iou("+", "×").containsColumn("iou ±"), "two runs: their spread");
         assertEquals(List.of("unmasked", "control", "+", "¬+", "¬+ (I/O full)", "×", "¬×", "¬× (I/O full)"),
                 r.accuracy().stringColumn("mask").asList());
         assertTrue(hasFile(dir.resolve("run-1"), "base-") && hasFile(dir.resolve("run-0"), "mask-u2b-"));
@@ -157,25 +160,55 @@ class ProtocolTest {
         assertNotEquals(control.logits("layers.0.weight"), plus.logits("layers.0.weight"));
     }
 
-    /** A changed architecture gets its own base checkpoint; the old one stays; a fitting pre-naming base.ckpt is reused. */
+    /** A changed architecture or training setting gets its own base checkpoint name; the model's seed alone does not. */
     @Test
-    void baseCheckpointIsNamedAfterTheArchitecture(@TempDir Path dir) throws java.io.IOException {
+    void baseCheckpointIsNamedAfterTheArchitectureAndTheTrainingSettings(@TempDir Path dir) {
         var narrow = Mlp.classifier(22, new int[]{8}, 10, 1);
         var wide = Mlp.classifier(22, new int[]{16}, 10, 1);
-        Path a = Protocol.baseCheckpoint(dir, narrow), b = Protocol.baseCheckpoint(dir, wide);
+        var settings = org.modmask.train.Train.of(narrow).steps(2).settings(TwoOps.all());
+        Path a = Protocol.baseCheckpoint(dir, narrow, settings), b = Protocol.baseCheckpoint(dir, wide, settings);
         assertNotEquals(a, b);
-        assertEquals(a, Protocol.baseCheckpoint(dir, Mlp.classifier(22, new int[]{8}, 10, 2)), "the seed does not change the name");
-        org.modmask.train.Train.of(narrow).steps(2).checkpoint(dir.resolve("base.ckpt")).run(TwoOps.all());
-        assertEquals(dir.resolve("base.ckpt"), Protocol.baseCheckpoint(dir, Mlp.classifier(22, new int[]{8}, 10, 3)), "legacy file that fits");
-        assertEquals(b, Protocol.baseCheckpoint(dir, wide), "legacy file of another model: not used, not overwritten");
-        // a run directory holding another model's old base.ckpt: the protocol trains beside it
+        assertEquals(a, Protocol.baseCheckpoint(dir, Mlp.classifier(22, new int[]{8}, 10, 2), settings), "the initialization seed does not change the name");
+        assertNotEquals(a, Protocol.baseCheckpoint(dir, narrow, org.modmask.train.Train.of(narrow).steps(2).lr(3e-3).settings(TwoOps.all())));
+        assertNotEquals(a, Protocol.baseCheckpoint(dir, narrow, org.modmask.train.Train.of(narrow).steps(2).settings(TwoOps.only(TwoOps.Op.ADD))),
+                "other training data: another network");
+    }
+
+    /** Change one training setting, then one mask setting: each next run trains anew beside the old files and says which setting differs. */
+    @Test
+    void aChangedSettingTrainsAnewAndNamesTheDifference(@TempDir Path dir) throws Exception {
+        java.util.function.BiFunction<Double, Long, Protocol> protocol = (lr, maskSteps) -> Protocol.of("two ops", seed -> Mlp.classifier(22, new int[]{8}, 10, seed))
+                .train(TwoOps.all(), t -> t.steps(5).lr(lr)).masks(m -> m.steps(maskSteps)).stage("control", TwoOps.all()).dir(dir);
+        protocol.apply(1e-3, 3L).run();
+        String quiet = printed(() -> protocol.apply(1e-3, 3L).run());
+        assertFalse(quiet.contains("not reused"), "same settings: everything reused\n" + quiet);
+
+        String lr = printed(() -> protocol.apply(2e-3, 3L).run());
+        assertTrue(lr.contains("training a new base network") && lr.contains("lr 0.001 → 0.002"), lr);
+        assertEquals(2, countFiles(dir.resolve("run-0"), "base-"), "the old base network stays beside the new one");
+
+        String steps = printed(() -> protocol.apply(2e-3, 4L).run());
+        assertFalse(steps.contains("training a new base network"), "the base network of the same settings is reused\n" + steps);
+        assertTrue(steps.contains("training mask 'control' anew") && steps.contains("steps 3 → 4"), steps);
         Path run0 = dir.resolve("run-0");
-        org.modmask.train.Train.of(Mlp.classifier(22, new int[]{8}, 10, 1)).steps(2).checkpoint(run0.resolve("base.ckpt")).run(TwoOps.all());
-        byte[] before = Files.readAllBytes(run0.resolve("base.ckpt"));
-        Protocol.of("wide", seed -> Mlp.classifier(22, new int[]{16}, 10, seed)).train(TwoOps.all(), t -> t.steps(5))
-                .masks(m -> m.steps(2)).stage("control", TwoOps.all()).dir(dir).seed(0).run();
-        assertArrayEquals(before, Files.readAllBytes(run0.resolve("base.ckpt")), "the other model's checkpoint is untouched");
-        assertTrue(Files.exists(Protocol.baseCheckpoint(run0, Mlp.classifier(22, new int[]{16}, 10, 0))), "the wide model's own checkpoint");
+        java.util.List<String> why;
+        try (var files = Files.list(run0)) {
+            Path newest = files.filter(f -> f.getFileName().toString().startsWith("mask-")).toList().get(0);
+            why = org.modmask.Workspace.whyNotReused(run0, "mask-control-", ".mask", org.modmask.Settings.read(newest));
+        }
+        assertFalse(why.isEmpty(), "Workspace explains the other mask files");
+    }
+
+    private static String printed(Runnable r) {
+        var was = System.out;
+        var buf = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            r.run();
+        } finally {
+            System.setOut(was);
+        }
+        return buf.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** The same protocol with a wider network in the same directory: its masks are trained anew; the old files stay. */

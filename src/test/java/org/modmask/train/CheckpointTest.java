@@ -62,4 +62,21 @@ class CheckpointTest {
                 () -> Train.of(other).steps(4).batchSize(8).checkpoint(ck).run(Toy.addMod10()));
         assertTrue(e.getMessage().contains("layers.0.weight") && e.getMessage().contains("[16, 20]"), e.getMessage());
     }
+
+    /** A checkpoint is resumed only under the settings that made it; anything else is refused with the difference named. */
+    @Test
+    void aCheckpointOfOtherSettingsIsNeverResumed(@TempDir Path dir) throws Exception {
+        Path ck = dir.resolve("net.ckpt");
+        Train.of(Mlp.classifier(20, new int[]{8}, 10, 3)).steps(4).batchSize(8).checkpoint(ck).run(Toy.addMod10());
+        assertEquals("0.001", org.modmask.Settings.read(ck).get("lr"), "the checkpoint stores its settings");
+        var lr = assertThrows(IllegalStateException.class,
+                () -> Train.of(Mlp.classifier(20, new int[]{8}, 10, 3)).steps(4).batchSize(8).lr(3e-3).checkpoint(ck).run(Toy.addMod10()));
+        assertTrue(lr.getMessage().contains("lr 0.001 → 0.003") && lr.getMessage().contains(ck.toString()), lr.getMessage());
+        var fewer = assertThrows(IllegalStateException.class,
+                () -> Train.of(Mlp.classifier(20, new int[]{8}, 10, 3)).steps(2).batchSize(8).checkpoint(ck).run(Toy.addMod10()));
+        assertTrue(fewer.getMessage().contains("step 4"), fewer.getMessage());
+        // more steps with the same settings: the run continues
+        Train.of(Mlp.classifier(20, new int[]{8}, 10, 3)).steps(6).batchSize(8).checkpoint(ck).run(Toy.addMod10());
+        assertEquals(6, Checkpoint.read(ck).step());
+    }
 }
