@@ -199,9 +199,8 @@ public final class Protocol {
         String baseKey = Settings.key(t.settings(train));       // the masks belong to this base network
         if (runDir != null) {
             Path ckpt = baseCheckpoint(runDir, model, t.settings(train));
-            if (!Files.exists(ckpt))
-                for (String why : Workspace.whyNotReused(runDir, "base-" + archKey(model) + "-", ".ckpt", t.settings(train)))
-                    System.out.println(name + " run " + r + ": training a new base network; not reused: " + why);
+            String why = Files.exists(ckpt) ? null : closest(Workspace.whyNotReused(runDir, "base-" + archKey(model) + "-", ".ckpt", t.settings(train)));
+            if (why != null) System.out.println(name + " run " + r + ": training a new base network; the closest saved one differs: " + why);
             t.checkpoint(ckpt);
         }
         Long t0 = System.nanoTime();
@@ -283,9 +282,8 @@ public final class Protocol {
                     return w.named(stage);
                 }
             }
-            if (runDir != null)
-                for (String why : Workspace.whyNotReused(runDir, prefix, suffix, settings))
-                    System.out.println(name + ": training mask '" + stage + "' anew; not reused: " + why);
+            String why = runDir == null ? null : closest(Workspace.whyNotReused(runDir, prefix, suffix, settings));
+            if (why != null) System.out.println(name + ": training mask '" + stage + "' anew; the closest saved one differs: " + why);
             WeightMask start = m.initial(stage);
             if (control != null && !keepFromControl.isEmpty()) start = start.replace(keepFromControl, control);
             WeightMask w = m.train(data.named(stage), start).named(stage);
@@ -294,6 +292,11 @@ public final class Protocol {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Of the reasons {@code Workspace.whyNotReused} gives, the one with the fewest differences (null when none). */
+    private static String closest(List<String> why) {
+        return why.stream().min(Comparator.comparingInt(w -> w.split("; ").length)).orElse(null);
     }
 
     private static boolean fits(WeightMask w, Model model) {

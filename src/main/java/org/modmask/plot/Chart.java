@@ -136,9 +136,31 @@ public final class Chart {
         if (diverging)      // Tablesaw's heatmap has no colour-scale setting: add Plotly's own keys to the trace
             js = js.replaceFirst("type\\s*:\\s*'heatmap'", java.util.regex.Matcher.quoteReplacement(String.format(java.util.Locale.ROOT,
                     "type: 'heatmap', zmin: %s, zmax: %s, colorscale: [[0,'#b2182b'],[0.5,'#f7f7f7'],[1,'#2166ac']]", -absMax(), absMax())));
+        if (kind == Kind.BAR && !errors.isEmpty()) js = withErrorBars(js);
         return PlotlyJs.onceScripts() + "<div id='" + id + "'><img alt='" + Html.escape(title) + "' src='data:image/png;base64,"
                 + pngBase64() + "'/></div>\n<script>(function(){function draw(){if(window.Plotly){document.getElementById('"
                 + id + "').innerHTML='';" + js + "}else{setTimeout(draw,50);}}draw();})();</script>";
+    }
+
+    /** Tablesaw's bar traces have no error bars: adds Plotly's own {@code error_y} to each bar trace that has some. */
+    String withErrorBars(String js) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("type\\s*:\\s*'bar'").matcher(js);
+        StringBuilder out = new StringBuilder();
+        List<String> names = List.copyOf(series.keySet());
+        int trace = 0;
+        while (m.find()) {
+            double[] e = trace < names.size() ? errors.get(names.get(trace)) : null;
+            String extra = "";
+            if (e != null) {
+                StringBuilder a = new StringBuilder();
+                for (double v : e) a.append(a.isEmpty() ? "" : ",").append(Double.isFinite(v) ? Double.toString(v) : "0");
+                extra = ", error_y: {type: 'data', array: [" + a + "], visible: true}";
+            }
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(m.group() + extra));
+            trace++;
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 
     /** The static image. */

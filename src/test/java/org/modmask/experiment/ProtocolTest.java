@@ -181,7 +181,7 @@ class ProtocolTest {
                 .train(TwoOps.all(), t -> t.steps(5).lr(lr)).masks(m -> m.steps(maskSteps)).stage("control", TwoOps.all()).dir(dir);
         protocol.apply(1e-3, 3L).run();
         String quiet = printed(() -> protocol.apply(1e-3, 3L).run());
-        assertFalse(quiet.contains("not reused"), "same settings: everything reused\n" + quiet);
+        assertFalse(quiet.contains("differs"), "same settings: everything reused\n" + quiet);
 
         String lr = printed(() -> protocol.apply(2e-3, 3L).run());
         assertTrue(lr.contains("training a new base network") && lr.contains("lr 0.001 → 0.002"), lr);

@@ -17,5 +17,8 @@ class PlotTest {
         assertArrayEquals(new double[]{1.5, 2}, c.errors.get("all"));
         assertFalse(c.errors.containsKey("other"), "no ± column, no error bars");
         assertTrue(c.png().length > 0);
+        String html = c.html();
+        assertEquals(1, html.split("error_y", -1).length - 1, "the interactive chart has error bars on the one series with a spread");
+        assertTrue(html.contains("array: [1.5,2.0]"), "its values");
     }
 }
