@@ -120,6 +120,8 @@ public final class JointMasks {
         try (Progress bar = Progress.Factory.start("weights + mask '" + start.name() + "'", steps)) {
             double running = Double.NaN;
             for (long t = 0; t < steps; t++) {
+                if (Thread.interrupted())       // JJava's interrupt only sets the thread's flag
+                    throw new java.util.concurrent.CancellationException("weights + mask '" + start.name() + "' interrupted at step " + t + " of " + steps);
                 Map<String, INDArray> batch = data.rows(sampler.batch(t));
                 grads.values().forEach(g -> g.assign(0));
                 for (String n : names) FusedSampler.expLogits(expL.get(n), logits.get(n));

@@ -331,6 +331,8 @@ public final class Masks {
         try (Sampled s = new Sampled(names, cy != null); Progress bar = Progress.Factory.start("mask '" + start.name() + "'", steps)) {
             double running = Double.NaN;
             for (long t = 0; t < steps; t++) {
+                if (Thread.interrupted())       // JJava's interrupt only sets the thread's flag
+                    throw new java.util.concurrent.CancellationException("mask '" + start.name() + "' interrupted at step " + t + " of " + steps);
                 Map<String, INDArray> batch = data.rows(sampler.batch(t));
                 double loss = s.gradient(logits, batch, t);
                 batch.values().forEach(INDArray::close);    // free native memory now, not at the next GC

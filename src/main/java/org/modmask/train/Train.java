@@ -368,7 +368,12 @@ public final class Train {
                 StepInfo info = new StepInfo(t + 1, steps, s.loss());
                 for (var l : listeners) l.accept(info);
                 bar.update(stop ? steps : t + 1, Map.of("loss", running));
-                if (checkpoint != null && ((t + 1) % checkpointEvery == 0 || t == steps - 1 || stop)) save(adam, sgd, t + 1);
+                // JJava's interrupt only sets the thread's flag: stop here, with the work so far saved
+                boolean interrupted = Thread.interrupted();
+                if (checkpoint != null && ((t + 1) % checkpointEvery == 0 || t == steps - 1 || stop || interrupted)) save(adam, sgd, t + 1);
+                if (interrupted)
+                    throw new java.util.concurrent.CancellationException("training interrupted at step " + (t + 1) + " of " + steps
+                            + (checkpoint != null ? "; saved to " + checkpoint + ": run it again to resume" : ""));
                 if (stop) break;
             }
         } finally {

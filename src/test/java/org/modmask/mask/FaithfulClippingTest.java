@@ -95,6 +95,20 @@ class FaithfulClippingTest {
         assertTrue(diff > 1e-3, "faithful and logit-only clipping gave the same logits (" + diff + ")");
     }
 
+    /** An interrupt (JJava only sets the thread's flag) stops mask training before its next step. */
+    @Test
+    void anInterruptStopsMaskTraining() {
+        Model m = Mlp.classifier(3, new int[0], 3, 11);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 8, 3);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, 8, 3);
+        for (int i = 0; i < 8; i++) y.putScalar(i, i % 3, 1);
+        Dataset all = Dataset.of("all", "x", x, "y", y);
+        Thread.currentThread().interrupt();
+        var e = assertThrows(java.util.concurrent.CancellationException.class, () -> Masks.of(m).batchSize(4).steps(100).train(all));
+        assertTrue(e.getMessage().contains("step 0 of 100"), e.getMessage());
+        assertFalse(Thread.currentThread().isInterrupted(), "the flag is consumed");
+    }
+
     /** A later stage starts from a different carried gradient, so its saved masks must not stand in for a first stage's. */
     @Test
     void theSettingsKeyNamesTheStagesTheCarryHasSeen() {

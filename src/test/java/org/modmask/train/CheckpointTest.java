@@ -79,4 +79,20 @@ class CheckpointTest {
         Train.of(Mlp.classifier(20, new int[]{8}, 10, 3)).steps(6).batchSize(8).checkpoint(ck).run(Toy.addMod10());
         assertEquals(6, Checkpoint.read(ck).step());
     }
+
+    /** An interrupt (JJava only sets the thread's flag) stops training after the current step, with that step saved. */
+    @Test
+    void anInterruptStopsTrainingWithTheStepSaved(@TempDir Path dir) throws Exception {
+        Path ck = dir.resolve("net.ckpt");
+        var e = assertThrows(java.util.concurrent.CancellationException.class, () -> Train.of(Mlp.classifier(20, new int[]{8}, 10, 3))
+                .steps(50).batchSize(8).checkpoint(ck).checkpointEvery(1000)
+                .listener(i -> {
+                    if (i.step() == 3) Thread.currentThread().interrupt();
+                }).run(Toy.addMod10()));
+        assertTrue(e.getMessage().contains("step 3 of 50") && e.getMessage().contains(ck.toString()), e.getMessage());
+        assertFalse(Thread.currentThread().isInterrupted(), "the flag is consumed");
+        assertEquals(3, Checkpoint.read(ck).step(), "the interrupted step is saved");
+        Train.of(Mlp.classifier(20, new int[]{8}, 10, 3)).steps(5).batchSize(8).checkpoint(ck).run(Toy.addMod10());
+        assertEquals(5, Checkpoint.read(ck).step(), "and a second run resumes from it");
+    }
 }
