@@ -95,14 +95,19 @@ class FaithfulClippingTest {
         assertTrue(diff > 1e-3, "faithful and logit-only clipping gave the same logits (" + diff + ")");
     }
 
+    /** Eight random rows of 3 inputs and 3 classes: enough for tests that only need masks to train. */
+    private static Dataset eightRows() {
+        INDArray x = Nd4j.rand(DataType.FLOAT, 8, 3);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, 8, 3);
+        for (int i = 0; i < 8; i++) y.putScalar(i, i % 3, 1);
+        return Dataset.of("all", "x", x, "y", y);
+    }
+
     /** An interrupt (JJava only sets the thread's flag) stops mask training before its next step. */
     @Test
     void anInterruptStopsMaskTraining() {
         Model m = Mlp.classifier(3, new int[0], 3, 11);
-        INDArray x = Nd4j.rand(DataType.FLOAT, 8, 3);
-        INDArray y = Nd4j.zeros(DataType.FLOAT, 8, 3);
-        for (int i = 0; i < 8; i++) y.putScalar(i, i % 3, 1);
-        Dataset all = Dataset.of("all", "x", x, "y", y);
+        Dataset all = eightRows();
         Thread.currentThread().interrupt();
         var e = assertThrows(java.util.concurrent.CancellationException.class, () -> Masks.of(m).batchSize(4).steps(100).train(all));
         assertTrue(e.getMessage().contains("step 0 of 100"), e.getMessage());
@@ -113,10 +118,7 @@ class FaithfulClippingTest {
     @Test
     void theSettingsKeyNamesTheStagesTheCarryHasSeen() {
         Model m = Mlp.classifier(3, new int[0], 3, 11);
-        INDArray x = Nd4j.rand(DataType.FLOAT, 8, 3);
-        INDArray y = Nd4j.zeros(DataType.FLOAT, 8, 3);
-        for (int i = 0; i < 8; i++) y.putScalar(i, i % 3, 1);
-        Dataset all = Dataset.of("all", "x", x, "y", y);
+        Dataset all = eightRows();
         GradientCarry carry = GradientCarry.empty();
         Masks first = Masks.of(m).carry(carry).batchSize(4).steps(2);
         String before = first.settings();
