@@ -41,7 +41,7 @@ public final class Chart {
     double[][] z;                           // heatmap values [rows][cols]
     List<String> rowLabels;
     Double yMin, yMax;
-    boolean diverging;
+    boolean diverging, logX, logY;
     int width = 720, height = 420;
 
     Chart(Kind kind, List<String> categories, double[] xs) {
@@ -69,6 +69,21 @@ public final class Chart {
     public Chart yRange(double lo, double hi) {
         yMin = lo;
         yMax = hi;
+        return this;
+    }
+
+    /** A log₁₀ y axis, for quantities that span decades (losses, kept weights); values ≤ 0 are not drawn. */
+    public Chart logY() {
+        if (kind == Kind.HEATMAP) throw new IllegalStateException("a heatmap has no y scale to make logarithmic");
+        logY = true;
+        return this;
+    }
+
+    /** A log₁₀ x axis for a line or scatter chart (β, steps); values ≤ 0 are not drawn. */
+    public Chart logX() {
+        if (kind != Kind.LINE && kind != Kind.SCATTER)
+            throw new IllegalStateException("only line and scatter charts have a numeric x axis; this chart is a " + kind.name().toLowerCase());
+        logX = true;
         return this;
     }
 
@@ -117,10 +132,15 @@ public final class Chart {
             case SCATTER -> series.forEach((n, v) -> traces.add(ScatterTrace.builder(xs, v).mode(ScatterTrace.Mode.MARKERS).name(n).build()));
             case HEATMAP -> traces.add(HeatmapTrace.builder(cats, rowLabels.toArray(), z).build());
         }
-        Layout.LayoutBuilder lb = Layout.builder().title(title).width(width).height(height)
-                .xAxis(Axis.builder().title(xLabel).build());
+        Axis.AxisBuilder xa = Axis.builder().title(xLabel);
+        if (logX) xa.type(Axis.Type.LOG);
+        Layout.LayoutBuilder lb = Layout.builder().title(title).width(width).height(height).xAxis(xa.build());
         Axis.AxisBuilder ya = Axis.builder().title(yLabel);
-        if (yMin != null) ya.range(yMin, yMax);
+        if (logY) ya.type(Axis.Type.LOG);
+        if (yMin != null) {
+            if (logY) ya.range(yMin > 0 ? Math.log10(yMin) : -1, Math.log10(yMax));   // Plotly takes a log axis' range in log₁₀ units
+            else ya.range(yMin, yMax);
+        }
         lb.yAxis(ya.build());
         if (kind == Kind.BAR && series.size() > 1) lb.barMode(Layout.BarMode.GROUP);
         return new Figure(lb.build(), traces.toArray(new Trace[0]));

@@ -97,7 +97,37 @@ final class ChartPainter {
     }
 
     private double y(double v) {
-        return top + ph() * (1 - (v - lo) / (hi - lo));
+        return top + ph() * (1 - (ty(v) - lo) / (hi - lo));
+    }
+
+    /** A y value on the axis' scale: log₁₀ on a log axis (NaN for values ≤ 0, which are not drawn). */
+    private double ty(double v) {
+        return c.logY ? (v > 0 ? Math.log10(v) : Double.NaN) : v;
+    }
+
+    private double tx(double v) {
+        return c.logX ? (v > 0 ? Math.log10(v) : Double.NaN) : v;
+    }
+
+    /** Ticks of a log axis spanning [lo, hi] in log₁₀ units: powers of ten, and 2 and 5 times them when it spans under two decades. */
+    static List<Double> logTicks(double lo, double hi) {
+        List<Double> t = new java.util.ArrayList<>();
+        boolean fine = hi - lo < 2;
+        for (int k = (int) Math.floor(lo); k <= (int) Math.ceil(hi); k++)
+            for (double m : fine ? new double[]{1, 2, 5} : new double[]{1}) {
+                double v = m * Math.pow(10, k), l = Math.log10(v);
+                if (l >= lo - 1e-9 && l <= hi + 1e-9) t.add(v);
+            }
+        return t;
+    }
+
+    /** A log-axis tick label: 0.01, 1, 500, 20k, or 1e-5 beyond. */
+    static String logTick(double v) {
+        int k = (int) Math.floor(Math.log10(v) + 1e-9);
+        if (k >= -3 && k < 3) return Html.format(v);
+        if (k >= 3 && k < 6) return Html.format(v / 1e3) + "k";
+        double m = Math.round(v / Math.pow(10, k));
+        return (m == 1 ? "" : (long) m + "×") + "1e" + k;
     }
 
     private void range() {
@@ -106,9 +136,10 @@ final class ChartPainter {
             double[] err = c.errors.get(e.getKey());
             for (int i = 0; i < e.getValue().length; i++) {
                 double v = e.getValue()[i], d = err == null ? 0 : err[i];
-                if (Double.isFinite(v)) {
-                    mn = Math.min(mn, v - d);
-                    mx = Math.max(mx, v + d);
+                double a = c.logY ? ty(v) : v - d, b = c.logY ? ty(v + d) : v + d;
+                if (Double.isFinite(a) && Double.isFinite(b)) {
+                    mn = Math.min(mn, a);
+                    mx = Math.max(mx, b);
                 }
             }
         }
@@ -116,24 +147,29 @@ final class ChartPainter {
             mn = 0;
             mx = 1;
         }
-        if (c.kind == Chart.Kind.BAR) {
+        if (c.kind == Chart.Kind.BAR && !c.logY) {
             mn = Math.min(0, mn);
             mx = Math.max(0, mx);
         }
         if (mx == mn) mx = mn + 1;
         double pad = (mx - mn) * 0.05;
-        lo = c.yMin != null ? c.yMin : (c.kind == Chart.Kind.BAR && mn >= 0 ? 0 : mn - pad);
-        hi = c.yMax != null ? c.yMax : mx + pad;
+        // bars on a log axis rise from the decade below the smallest value, so that the smallest bar is seen
+        lo = c.yMin != null ? ty(c.yMin) : c.kind == Chart.Kind.BAR && c.logY ? Math.floor(mn)
+                : (c.kind == Chart.Kind.BAR && mn >= 0 && !c.logY ? 0 : mn - pad);
+        hi = c.yMax != null ? ty(c.yMax) : mx + pad;
     }
 
     private void axes() {
         double step = niceStep((hi - lo) / 5);
-        for (double v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) {
+        List<Double> ticks = new java.util.ArrayList<>();
+        if (c.logY) ticks = logTicks(lo, hi);
+        else for (double v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) ticks.add(v);
+        for (double v : ticks) {
             int yy = (int) y(v);
             g.setColor(new Color(230, 230, 230));
             g.drawLine(left, yy, left + pw(), yy);
             g.setColor(Color.DARK_GRAY);
-            String s = tick(v, step);
+            String s = c.logY ? logTick(v) : tick(v, step);
             g.drawString(s, left - 8 - g.getFontMetrics().stringWidth(s), yy + 4);
         }
         g.setColor(Color.DARK_GRAY);
@@ -157,9 +193,10 @@ final class ChartPainter {
             double[] err = c.errors.get(e.getKey());
             for (int i = 0; i < n; i++) {
                 double v = e.getValue()[i];
-                if (!Double.isFinite(v)) continue;
+                if (!Double.isFinite(ty(v))) continue;
+                double base = c.logY ? Math.pow(10, lo) : Math.max(lo, 0);   // a log axis has no 0: bars rise from its bottom
                 double x0 = left + slot * i + slot * 0.1 + bw * si;
-                double y0 = y(Math.max(v, Math.max(lo, 0))), y1 = y(Math.min(v, Math.max(lo, 0)));
+                double y0 = y(Math.max(v, base)), y1 = y(Math.min(v, base));
                 g.fill(new Rectangle2D.Double(x0, Math.min(y0, y1), bw - 1, Math.abs(y1 - y0)));
                 if (err != null) {
                     g.setColor(Color.BLACK);
@@ -210,23 +247,36 @@ final class ChartPainter {
     private void lines() {
         double xmin = Double.POSITIVE_INFINITY, xmax = Double.NEGATIVE_INFINITY;
         for (double x : c.xs) {
-            xmin = Math.min(xmin, x);
-            xmax = Math.max(xmax, x);
+            if (!Double.isFinite(tx(x))) continue;
+            xmin = Math.min(xmin, tx(x));
+            xmax = Math.max(xmax, tx(x));
+        }
+        if (!Double.isFinite(xmin)) {
+            xmin = 0;
+            xmax = 1;
         }
         if (xmax == xmin) xmax = xmin + 1;
+        final double x0 = xmin, x1 = xmax;
+        java.util.function.DoubleUnaryOperator px = x -> left + pw() * (tx(x) - x0) / (x1 - x0);
         int si = 0;
         for (double[] v : c.series.values()) {
             g.setColor(PALETTE[si++ % PALETTE.length]);
             g.setStroke(new BasicStroke(1.8f));
             for (int i = 0; i < v.length; i++) {
-                double px = left + pw() * (c.xs[i] - xmin) / (xmax - xmin), py = y(v[i]);
-                if (c.kind == Chart.Kind.SCATTER || (v.length <= 30 && Double.isFinite(v[i]))) g.fillOval((int) px - 3, (int) py - 3, 6, 6);
-                if (c.kind != Chart.Kind.SCATTER && i > 0 && Double.isFinite(v[i - 1]) && Double.isFinite(v[i]))
-                    g.draw(new Line2D.Double(left + pw() * (c.xs[i - 1] - xmin) / (xmax - xmin), y(v[i - 1]), px, py));
+                boolean here = Double.isFinite(ty(v[i])) && Double.isFinite(tx(c.xs[i]));
+                if (!here) continue;
+                double ppx = px.applyAsDouble(c.xs[i]), py = y(v[i]);
+                if (c.kind == Chart.Kind.SCATTER || v.length <= 30) g.fillOval((int) ppx - 3, (int) py - 3, 6, 6);
+                if (c.kind != Chart.Kind.SCATTER && i > 0 && Double.isFinite(ty(v[i - 1])) && Double.isFinite(tx(c.xs[i - 1])))
+                    g.draw(new Line2D.Double(px.applyAsDouble(c.xs[i - 1]), y(v[i - 1]), ppx, py));
             }
         }
         g.setStroke(new BasicStroke(1f));
         g.setColor(Color.DARK_GRAY);
+        if (c.logX) {
+            for (double xv : logTicks(xmin, xmax)) drawCentered(logTick(xv), (int) px.applyAsDouble(xv), top + ph() + 16);
+            return;
+        }
         // round x ticks; whole numbers only when the x values are (task indices, steps)
         boolean whole = true;
         for (double x : c.xs) whole &= x == Math.rint(x);
@@ -235,6 +285,7 @@ final class ChartPainter {
         for (double xv = Math.ceil(xmin / step - 1e-9) * step; xv <= xmax + step * 1e-9; xv += step)
             drawCentered(tick(xv, step), (int) (left + pw() * (xv - xmin) / (xmax - xmin)), top + ph() + 16);
     }
+
 
     private void legend() {
         if (c.series.size() < 2) return;

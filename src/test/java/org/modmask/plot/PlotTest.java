@@ -21,4 +21,15 @@ class PlotTest {
         assertEquals(1, html.split("error_y", -1).length - 1, "the interactive chart has error bars on the one series with a spread");
         assertTrue(html.contains("array: [1.5,2.0]"), "its values");
     }
+
+    @Test
+    void logAxesDrawAndSkipValuesAtOrBelowZero() {
+        Table t = Table.create("loss", DoubleColumn.create("step", new double[]{1, 10, 100, 1000}),
+                DoubleColumn.create("loss", new double[]{2.3, 0.5, 0.0, 1e-3}));
+        Chart c = Plot.line(t, "step", "loss").logX().logY();
+        assertTrue(c.png().length > 0, "a zero on a log axis is left out, not an error");
+        String html = c.html();
+        assertEquals(2, html.split("type: 'log'|type:'log'|\"type\":\"log\"", -1).length - 1, "both Plotly axes are logarithmic: " + html.substring(html.indexOf("layout")));
+        assertThrows(IllegalStateException.class, () -> Plot.bars(t, "step", "loss").logX());
+    }
 }

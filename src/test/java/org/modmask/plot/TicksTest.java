@@ -31,4 +31,14 @@ class TicksTest {
         assertEquals(String.join("", ChartPainter.wrap("output_projection.weight", 10)).replace(" ", ""), "output_projection.weight",
                 "nothing is lost");
     }
+
+    @Test
+    void logAxesTickAtPowersOfTenAndTwoAndFiveTimesThemOverShortSpans() {
+        assertEquals(java.util.List.of(1e-5, 1e-4, 1e-3), ChartPainter.logTicks(-5, -3));
+        assertEquals(java.util.List.of(1.0, 2.0, 5.0, 10.0), ChartPainter.logTicks(0, 1));
+        assertEquals("0.001", ChartPainter.logTick(1e-3));
+        assertEquals("20k", ChartPainter.logTick(2e4));
+        assertEquals("1e-5", ChartPainter.logTick(1e-5));
+        assertEquals("5×1e-6", ChartPainter.logTick(5e-6));
+    }
 }
