@@ -196,10 +196,11 @@ public final class Protocol {
         Path runDir = dir == null ? null : dir.resolve("run-" + r);
         Train t = Train.of(model).seed(seed + r);
         trainConfig.accept(t);
-        String baseKey = Settings.key(t.settings(train));       // the masks belong to this base network
+        var trainSettings = t.settings(train);
+        String baseKey = Settings.key(trainSettings);            // the masks belong to this base network
         if (runDir != null) {
-            Path ckpt = baseCheckpoint(runDir, model, t.settings(train));
-            String why = Files.exists(ckpt) ? null : closest(Workspace.whyNotReused(runDir, "base-" + archKey(model) + "-", ".ckpt", t.settings(train)));
+            Path ckpt = baseCheckpoint(runDir, model, trainSettings);
+            String why = Files.exists(ckpt) ? null : closest(Workspace.whyNotReused(runDir, "base-" + archKey(model) + "-", ".ckpt", trainSettings));
             if (why != null) System.out.println(name + " run " + r + ": training a new base network; the closest saved one differs: " + why);
             t.checkpoint(ckpt);
         }

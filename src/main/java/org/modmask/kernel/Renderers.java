@@ -22,8 +22,8 @@ public final class Renderers {
                     ctx.renderIfRequested(MIMEType.TEXT_HTML, () -> Html.table(t, Html.MAX_ROWS));
                     ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> Html.tableText(t));
                 });
-        // the HTML carries the static PNG (for viewers without JavaScript): a separate image/png would store it twice
-        r.createRegistration(Chart.class).preferring(MIMEType.TEXT_HTML).supporting(MIMEType.IMAGE_PNG, MIMEType.TEXT_PLAIN)
+        // image/png too: notebooks keep each figure as a PNG output (the HTML's fallback image covers viewers that pick HTML)
+        r.createRegistration(Chart.class).preferring(MIMEType.TEXT_HTML, MIMEType.IMAGE_PNG).supporting(MIMEType.TEXT_PLAIN)
                 .register((c, ctx) -> {
                     ctx.renderIfRequested(MIMEType.TEXT_HTML, c::html);
                     ctx.renderIfRequested(MIMEType.IMAGE_PNG, c::pngBase64);

@@ -67,7 +67,7 @@ public record Html(String html, String text) {
         if (a >= 100 && a < 1e12) return String.format(java.util.Locale.ROOT, "%.0f", d);
         if (a == 0) return "0";
         if (a >= 1e-3 && a < 100)
-            return new java.math.BigDecimal(d).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
+            return java.math.BigDecimal.valueOf(org.modmask.analysis.Compare.round3(d)).stripTrailingZeros().toPlainString();
         return String.format(java.util.Locale.ROOT, "%.2e", d);
     }
 }
