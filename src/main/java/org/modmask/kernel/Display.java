@@ -7,7 +7,7 @@ import java.util.UUID;
 
 /**
  * IJava's runtime API, statically imported in every notebook: {@code display(...)}, {@code render(...)},
- * {@code updateDisplay(...)} and {@code getKernelInstance()}. Works under our kernel and under IJava.
+ * {@code updateDisplay(...)}, {@code clearOutput()} and {@code getKernelInstance()}. Works under our kernel and under IJava.
  */
 public final class Display {
     private Display() {
@@ -54,5 +54,15 @@ public final class Display {
         if (k == null || id == null) return;
         DisplayData d = o instanceof DisplayData dd ? dd : k.getRenderer().render(o);
         k.getIO().display.updateDisplay(id, d);
+    }
+
+    /** Clears this cell's output now (under our kernel; elsewhere nothing happens). */
+    public static void clearOutput() {
+        clearOutput(false);
+    }
+
+    /** Clears this cell's output; with {@code wait}, just before the next output arrives, which avoids a flicker. */
+    public static void clearOutput(boolean wait) {
+        if (ModmaskKernel.instance() != null) ModmaskKernel.instance().clearOutput(wait);
     }
 }

@@ -3,15 +3,17 @@ package org.modmask.kernel;
 import java.io.IOException;
 import java.nio.file.*;
 import java.util.*;
-import java.util.concurrent.TimeUnit;
 
 /**
- * IJava's magics: line magics {@code %jars}, {@code %classpath}, {@code %maven}, {@code %load} (run in order with
- * the Java lines around them) and the cell magic {@code %%time}. Anything else starting with {@code %} is an
- * error that names the magic.
+ * JJava's magics. Line magics, run in order with the Java lines around them: {@code %maven} (with {@code from=}
+ * repositories), {@code %mavenRepo}, {@code %loadFromPOM}, {@code %classpath}, {@code %jars} (kept for old notebooks),
+ * {@code %load} and {@code %time}. Cell magics: {@code %%time} and {@code %%loadFromPOM}. Anything else starting
+ * with {@code %} is an error that names the magic.
  */
 final class Magic {
+    static final String KNOWN = "%maven, %mavenRepo, %loadFromPOM, %classpath, %jars, %load, %time; cell magics %%time, %%loadFromPOM";
     private final ModmaskKernel kernel;
+    private final Maven maven = new Maven();
 
     Magic(ModmaskKernel kernel) {
         this.kernel = kernel;
@@ -23,19 +25,43 @@ final class Magic {
             int nl = stripped.indexOf('\n');
             String header = (nl < 0 ? stripped : stripped.substring(0, nl)).substring(2).trim();
             String body = nl < 0 ? "" : stripped.substring(nl + 1);
-            String name = header.split("\\s+")[0];
-            if (name.equals("time")) {
-                long t0 = System.nanoTime();
-                try {
-                    return evalLines(body);
-                } finally {
-                    double s = (System.nanoTime() - t0) / 1e9;
-                    System.out.printf("Wall time: %.3f s%n", s);
+            String[] words = header.split("\\s+");
+            String name = words[0];
+            switch (name) {
+                case "time" -> {
+                    return timed(() -> evalLines(body));
                 }
+                case "loadFromPOM" -> {
+                    added(maven.loadFromPom(body, scopes(Arrays.asList(words).subList(1, words.length))), "%%loadFromPOM");
+                    return null;
+                }
+                default -> throw new ModmaskKernel.CellException("unknown cell magic %%" + name + " (known: " + KNOWN + ")");
             }
-            throw new ModmaskKernel.CellException("unknown cell magic %%" + name + " (known: %%time)");
         }
         return evalLines(code);
+    }
+
+    private interface Body {
+        Object run() throws Exception;
+    }
+
+    private static Object timed(Body body) throws Exception {
+        long t0 = System.nanoTime();
+        try {
+            return body.run();
+        } finally {
+            System.out.printf("Wall time: %.3f s%n", (System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    /** Scopes named after a POM ({@code compile runtime} when none are). */
+    private static Set<String> scopes(List<String> named) {
+        return named.isEmpty() ? Set.of("compile", "runtime") : new HashSet<>(named);
+    }
+
+    private void added(List<Path> jars, String magic) {
+        for (Path p : jars) kernel.shell().addToClasspath(p.toAbsolutePath().toString());
+        System.out.println(magic + ": " + jars.size() + (jars.size() == 1 ? " jar" : " jars") + " added to the classpath");
     }
 
     private Object evalLines(String code) throws Exception {
@@ -65,7 +91,25 @@ final class Magic {
                 return null;
             }
             case "maven" -> {
-                for (String a : args) maven(a);
+                List<String> coords = new ArrayList<>(), from = new ArrayList<>();
+                for (String a : args) {
+                    if (a.startsWith("from=")) from.addAll(Arrays.asList(a.substring(5).split(",")));
+                    else coords.add(a);
+                }
+                if (coords.isEmpty()) throw new ModmaskKernel.CellException("%maven needs group:artifact:version coordinates");
+                added(maven.resolve(coords, from), "%maven");
+                return null;
+            }
+            case "mavenRepo" -> {
+                if (args.size() != 2) throw new ModmaskKernel.CellException("%mavenRepo takes an id and a URL, got " + args);
+                maven.addRepository(args.get(0), args.get(1));
+                return null;
+            }
+            case "loadFromPOM" -> {
+                if (args.isEmpty()) throw new ModmaskKernel.CellException("%loadFromPOM takes a pom.xml path (and optionally scopes)");
+                Path pom = Path.of(args.get(0));
+                if (!Files.isRegularFile(pom)) throw new ModmaskKernel.CellException("%loadFromPOM: no file " + pom.toAbsolutePath());
+                added(maven.loadFromPom(Files.readString(pom), scopes(args.subList(1, args.size()))), "%loadFromPOM");
                 return null;
             }
             case "load" -> {
@@ -74,8 +118,11 @@ final class Magic {
                 if (!Files.isRegularFile(p)) throw new ModmaskKernel.CellException("%load: no file " + p.toAbsolutePath());
                 return evalCell(Files.readString(p));
             }
-            default -> throw new ModmaskKernel.CellException("unknown line magic %" + name
-                    + " (known: %jars, %classpath, %maven, %load; cell magic %%time)");
+            case "time" -> {
+                String java = line.trim().substring(4);
+                return timed(() -> kernel.evalJava(java));
+            }
+            default -> throw new ModmaskKernel.CellException("unknown line magic %" + name + " (known: " + KNOWN + ")");
         }
     }
 
@@ -104,36 +151,5 @@ final class Magic {
             s.filter(p -> m.matches(p.getFileName())).sorted().forEach(out::add);
         }
         return out;
-    }
-
-    /** Resolves group:artifact:version with Maven (this platform's natives only) and adds the jars. */
-    private void maven(String coords) throws Exception {
-        String[] c = coords.split(":");
-        if (c.length < 3) throw new ModmaskKernel.CellException("%maven expects group:artifact:version, got '" + coords + "'");
-        Path dir = Files.createTempDirectory("modmask-maven");
-        String pom = """
-                <project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
-                <groupId>modmask.magic</groupId><artifactId>resolve</artifactId><version>1</version>
-                <dependencies><dependency><groupId>%s</groupId><artifactId>%s</artifactId><version>%s</version>%s</dependency></dependencies>
-                </project>""".formatted(c[0], c[1], c[2], c.length > 3 ? "<classifier>" + c[3] + "</classifier>" : "");
-        Files.writeString(dir.resolve("pom.xml"), pom);
-        String platform = System.getProperty("javacpp.platform", "linux-x86_64");
-        ProcessBuilder pb = new ProcessBuilder("mvn", "-q", "-B", "-Djavacpp.platform=" + platform,
-                "dependency:copy-dependencies", "-DoutputDirectory=" + dir.resolve("lib"))
-                .directory(dir.toFile()).redirectErrorStream(true);
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            throw new ModmaskKernel.CellException("%maven needs Apache Maven ('mvn') on the PATH: " + e.getMessage());
-        }
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            String reason = out.lines().filter(l -> l.contains("ERROR")).findFirst().orElse(out.strip());
-            throw new ModmaskKernel.CellException("%maven could not resolve " + coords + ": " + reason);
-        }
-        try (var s = Files.list(dir.resolve("lib"))) {
-            for (Path jar : s.sorted().toList()) kernel.shell().addToClasspath(jar.toString());
-        }
     }
 }

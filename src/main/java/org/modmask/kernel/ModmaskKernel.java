@@ -4,7 +4,17 @@ import io.github.spencerpark.jupyter.channels.JupyterConnection;
 import io.github.spencerpark.jupyter.kernel.BaseKernel;
 import io.github.spencerpark.jupyter.kernel.KernelConnectionProperties;
 import io.github.spencerpark.jupyter.kernel.LanguageInfo;
+import io.github.spencerpark.jupyter.kernel.ReplacementOptions;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
+import io.github.spencerpark.jupyter.kernel.history.HistoryManager;
+import io.github.spencerpark.jupyter.channels.ShellHandler;
+import io.github.spencerpark.jupyter.channels.ShellReplyEnvironment;
+import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
+import io.github.spencerpark.jupyter.messages.publish.PublishClearOutput;
+import io.github.spencerpark.jupyter.messages.publish.PublishExecuteInput;
+import io.github.spencerpark.jupyter.messages.reply.CommInfoReply;
+import io.github.spencerpark.jupyter.messages.reply.KernelInfoReply;
+import io.github.spencerpark.jupyter.messages.request.*;
 import jdk.jshell.*;
 import jdk.jshell.spi.ExecutionControl;
 import jdk.jshell.spi.ExecutionControlProvider;
@@ -35,6 +45,12 @@ public final class ModmaskKernel extends BaseKernel {
     private final JShell shell;
     private final ObjectExecutionControl control;
     private final Magic magics;
+    private final Editing editing;
+    private final History history = new History();
+    /** The execute request being run, for clear_output (the base library offers no way to send one). */
+    private volatile ShellReplyEnvironment currentEnv;
+    /** The text of the last cell's result, for history requests with output. */
+    private volatile String lastOutput;
     private final long cellTimeoutMs;
     private final LanguageInfo languageInfo = new LanguageInfo.Builder("Java")
             .version(Runtime.version().toString()).mimetype("text/x-java-source").fileExtension(".jshell")
@@ -59,6 +75,7 @@ public final class ModmaskKernel extends BaseKernel {
         for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator))
             if (!entry.isBlank()) shell.addToClasspath(entry);
         this.magics = new Magic(this);
+        this.editing = new Editing(shell, SourceDocs.fromSystem());
         String t = System.getenv("MODMASK_CELL_TIMEOUT");
         this.cellTimeoutMs = t == null || t.isBlank() ? 0 : (long) (Double.parseDouble(t) * 1000);
         instance = this;
@@ -98,10 +115,13 @@ public final class ModmaskKernel extends BaseKernel {
             }, cellTimeoutMs);
         }
         try {
+            lastOutput = null;
             Object result = magics.evalCell(code);
             if (result == null) return null;
-            if (result instanceof DisplayData d) return d;
-            return getRenderer().render(result);
+            DisplayData d = result instanceof DisplayData dd ? dd : getRenderer().render(result);
+            Object text = d.getData(MIMEType.TEXT_PLAIN);
+            lastOutput = text == null ? null : String.valueOf(text);
+            return d;
         } finally {
             if (timer != null) timer.cancel();
         }
@@ -184,6 +204,114 @@ public final class ModmaskKernel extends BaseKernel {
             return lines;
         }
         return super.formatError(e);
+    }
+
+    @Override
+    public ReplacementOptions complete(String code, int at) {
+        return editing.complete(code, at);
+    }
+
+    @Override
+    public DisplayData inspect(String code, int at, boolean extraDetail) {
+        return editing.inspect(code, at);
+    }
+
+    @Override
+    public String isComplete(String code) {
+        return editing.isComplete(code);
+    }
+
+    @Override
+    public HistoryManager getHistoryManager() {
+        return history;
+    }
+
+    /**
+     * The base library's handlers, with three repairs: every reply carries the {@code status} the message spec
+     * requires ({@link Replies}); executed cells go into the history, and {@code store_history: false} does not advance the count;
+     * {@code Name?} pages the inspection of Name, as in IPython.
+     */
+    @Override
+    public void becomeHandlerForConnection(JupyterConnection connection) {
+        super.becomeHandlerForConnection(connection);
+        connection.setHandler(KernelInfoReply.REQUEST_MESSAGE_TYPE, (env, msg) -> {
+            env.setBusyDeferIdle();
+            env.defer().reply(new Replies.KernelInfo(getLanguageInfo(), getBanner(), getHelpLinks()));
+        });
+        connection.setHandler(HistoryRequest.MESSAGE_TYPE, (env, msg) -> {
+            env.setBusyDeferIdle();
+            env.defer().reply(new Replies.History(history.lookup(msg.getContent())));
+        });
+        connection.setHandler(CommInfoRequest.MESSAGE_TYPE, (env, msg) -> {
+            env.setBusyDeferIdle();
+            String target = msg.getContent().getTargetName();
+            Map<String, CommInfoReply.CommInfo> comms = new LinkedHashMap<>();
+            for (var comm : commManager)
+                if (target == null || target.equals(comm.getTargetName())) comms.put(comm.getID(), new CommInfoReply.CommInfo(comm.getTargetName()));
+            env.defer().reply(new Replies.CommInfo(comms));
+        });
+        connection.setHandler(InterruptRequest.MESSAGE_TYPE, (env, msg) -> {
+            env.setBusyDeferIdle();
+            env.defer().reply(new Replies.Interrupt());
+            interrupt();
+        });
+        connection.setHandler(ShutdownRequest.MESSAGE_TYPE, (env, msg) -> {
+            boolean restart = msg.getContent().isRestart();
+            env.setBusyDeferIdle();
+            env.defer().reply(new Replies.Shutdown(restart));
+            onShutdown(restart);
+            env.resolveDeferrals();
+            env.markForShutdown();
+        });
+        ShellHandler<ExecuteRequest> run = connection.getHandler(ExecuteRequest.MESSAGE_TYPE);
+        connection.setHandler(ExecuteRequest.MESSAGE_TYPE, (env, msg) -> {
+            ExecuteRequest req = msg.getContent();
+            boolean store = req.shouldStoreHistory() && !req.isSilent();
+            String page = pageQuery(req.getCode());
+            if (page != null) {
+                page(env, req.getCode(), page, store);
+            } else {
+                int number = executionCount.get();
+                currentEnv = env;
+                try {
+                    run.handle(env, msg);
+                } finally {
+                    currentEnv = null;
+                }
+                if (store) history.add(number, req.getCode(), lastOutput);
+                else executionCount.decrementAndGet();
+            }
+        });
+    }
+
+    /** "Masks?", "?Masks" or "Masks.of??": the name to page, or null for ordinary code. */
+    static String pageQuery(String code) {
+        var m = java.util.regex.Pattern.compile("\\s*\\?{0,2}([\\w$.]+)\\?{0,2}\\s*").matcher(code);
+        if (!m.matches()) return null;
+        String t = code.strip();
+        return t.startsWith("?") || t.endsWith("?") ? m.group(1) : null;
+    }
+
+    private synchronized void page(ShellReplyEnvironment env, String code, String name, boolean store) {
+        int number = store ? executionCount.getAndIncrement() : executionCount.get();
+        env.setBusyDeferIdle();
+        env.publish(new PublishExecuteInput(code, number));
+        DisplayData d = editing.inspect(name, name.length());
+        List<Map<String, Object>> payload = new ArrayList<>();
+        if (d == null) env.writeToStdOut("Nothing is known about `" + name + "` here.\n");
+        else payload.add(Map.of("source", "page", "start", 0,
+                "data", Map.of("text/plain", String.valueOf(d.getData(MIMEType.TEXT_PLAIN)))));
+        env.defer().reply(new Replies.Paged(number, payload));
+        if (store) history.add(number, code, null);
+    }
+
+    /** Clears the cell's output now, or (wait) just before the next output arrives, as IPython's clear_output. */
+    void clearOutput(boolean wait) {
+        ShellReplyEnvironment env = currentEnv;
+        if (env == null) return;
+        System.out.flush();
+        System.err.flush();
+        env.publish(wait ? PublishClearOutput.BEFORE_NEXT_OUTPUT : PublishClearOutput.NOW);
     }
 
     @Override

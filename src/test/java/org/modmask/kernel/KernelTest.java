@@ -8,6 +8,7 @@ import tech.tablesaw.api.Table;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.*;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -70,11 +71,91 @@ class KernelTest {
     @Test
     void mavenMagicResolvesArtifactsAndNamesOnesThatDoNotExist() throws Exception {
         k.eval("%maven org.apache.commons:commons-text:1.10.0");
+        // a repository added by id, and used with from=
+        k.eval("%mavenRepo central-again https://repo.maven.apache.org/maven2/\n%maven org.apache.commons:commons-lang3:3.12.0 from=central-again");
+        assertEquals("true", text("org.apache.commons.lang3.StringUtils.isBlank(\"  \")"));
+        Exception r = assertThrows(ModmaskKernel.CellException.class, () -> k.eval("%maven a:b:1 from=no-such-repo"));
+        assertTrue(r.getMessage().contains("no-such-repo"), r.getMessage());
         assertEquals("cba", text("new org.apache.commons.text.StringEscapeUtils().getClass() != null ? new StringBuilder(\"abc\").reverse().toString() : \"\""));
         assertEquals("true", text("org.apache.commons.text.WordUtils.capitalize(\"a b\").equals(\"A B\")"));
         Exception e = assertThrows(ModmaskKernel.CellException.class, () -> k.eval("%maven org.modmask.nonexistent:nothing:9.9.9"));
         assertTrue(e.getMessage().contains("org.modmask.nonexistent:nothing:9.9.9"), e.getMessage());
         assertEquals("2", text("1 + 1"));
+    }
+
+    @Test
+    void loadFromPomTakesAFileOrLooseDependencyElements(@TempDir Path dir) throws Exception {
+        k.eval("""
+                %%loadFromPOM
+                <dependency>
+                  <groupId>org.apache.commons</groupId><artifactId>commons-text</artifactId><version>1.10.0</version>
+                </dependency>""");
+        assertEquals("Ab", text("org.apache.commons.text.WordUtils.capitalize(\"ab\")"));
+        Path pom = dir.resolve("pom.xml");
+        Files.writeString(pom, """
+                <project><modelVersion>4.0.0</modelVersion><groupId>x</groupId><artifactId>y</artifactId><version>1</version>
+                <properties><cli.version>1.5.0</cli.version></properties>
+                <dependencies>
+                  <dependency><groupId>commons-cli</groupId><artifactId>commons-cli</artifactId><version>${cli.version}</version></dependency>
+                  <dependency><groupId>org.example</groupId><artifactId>only-for-tests</artifactId><version>9</version><scope>test</scope></dependency>
+                </dependencies></project>""");
+        k.eval("%loadFromPOM " + pom);
+        assertEquals("true", text("new org.apache.commons.cli.Options() != null"));
+        Exception e = assertThrows(ModmaskKernel.CellException.class, () -> k.eval("%loadFromPOM " + dir.resolve("missing.xml")));
+        assertTrue(e.getMessage().contains("missing.xml"), e.getMessage());
+    }
+
+    @Test
+    void completionSeesEarlierCellsAndSkipsMagicLines() throws Exception {
+        k.eval("double maskLearningRate = 0.1;");
+        k.eval("int unrelated = 2;");
+        String code = "%time 1\nSystem.out.println(maskLearn";
+        var c = k.complete(code, code.length());
+        assertEquals(List.of("maskLearningRate"), c.getReplacements());
+        assertEquals(code.length() - "maskLearn".length(), c.getSourceStart());
+        k.eval("var net = Mlp.classifier(4, new int[]{3}, 2, 1);");
+        String builder = "Masks.of(net).be";
+        assertTrue(k.complete(builder, builder.length()).getReplacements().contains("beta("));
+    }
+
+    @Test
+    void isCompleteTellsAFinishedStatementFromAnOpenOne() {
+        assertEquals("complete", k.isComplete("int a = 1;\nMath.max(a, 2)"));
+        assertEquals("complete", k.isComplete("notDefinedYet(3)"), "an unknown name is still complete code: running it explains");
+        assertEquals("    ", k.isComplete("int f(int x) {"), "incomplete: the next line's indent");
+        assertEquals("        ", k.isComplete("void g() {\n    for (int i = 0; i < 3; i++) {"));
+        assertEquals("invalid", k.isComplete("import = 7q"));
+        assertEquals("invalid", k.isComplete("String s = \"abc"));
+        assertEquals("complete", k.isComplete("%%time\nint f(int x) {"), "a cell magic's body is the magic's");
+    }
+
+    @Test
+    void inspectionShowsSignatureAndModmasksJavadoc() throws Exception {
+        var d = k.inspect("Masks", 2, false);
+        String text = String.valueOf(d.getData(io.github.spencerpark.jupyter.kernel.display.mime.MIMEType.TEXT_PLAIN));
+        assertTrue(text.startsWith("org.modmask.mask.Masks"), text);
+        assertTrue(text.contains("Trains differentiable weight masks"), text);
+        assertFalse(text.contains("{@code"), "Javadoc markup is rendered as text: " + text);
+        var m = k.inspect("Math.max(1, 2)", 6, false);
+        assertTrue(String.valueOf(m.getData(io.github.spencerpark.jupyter.kernel.display.mime.MIMEType.TEXT_PLAIN)).contains("int Math.max(int a, int b)"));
+        assertNull(k.inspect("noSuchThing", 3, false));
+    }
+
+    @Test
+    void historySearchFollowsIPythonsGlobRules() {
+        History h = new History();
+        h.add(1, "1 + 2 + 3", "6");
+        h.add(2, "List.of(1)", "[1]");
+        h.add(3, "1 + 2 + 3", "6");
+        var flags = java.util.EnumSet.noneOf(io.github.spencerpark.jupyter.kernel.history.HistoryManager.ResultFlag.class);
+        assertEquals(2, h.search("1?+ 2*", 10, flags).size());
+        assertEquals(1, h.search("List", 10, flags).size(), "no wildcard: matched anywhere");
+        assertEquals(1, h.search("1 + 2*", 10, java.util.EnumSet.of(io.github.spencerpark.jupyter.kernel.history.HistoryManager.ResultFlag.UNIQUE)).size());
+        assertEquals(List.of(2, 3), h.lookupTail(2, flags).stream().map(e -> e.getCellNumber()).toList());
+        assertEquals(1, h.lookupRange(History.SESSION, 2, 3, flags).size(), "stop is exclusive");
+        assertEquals("Masks", ModmaskKernel.pageQuery("Masks?"));
+        assertEquals("Masks.of", ModmaskKernel.pageQuery("?Masks.of"));
+        assertNull(ModmaskKernel.pageQuery("a ? b : c"));
     }
 
     @Test
