@@ -56,4 +56,14 @@ public final class Workspace {
         if (v != null && !v.isBlank()) return Path.of(v);
         return Path.of(System.getProperty("user.home"), ".cache", "modmask", sub);
     }
+
+    /** When a result file was written, as "yyyy-MM-dd HH:mm UTC" (for the lines that say a result was loaded). */
+    public static String savedAt(Path file) {
+        try {
+            return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(java.time.ZoneOffset.UTC)
+                    .format(java.nio.file.Files.getLastModifiedTime(file).toInstant());
+        } catch (java.io.IOException e) {
+            return "at an unknown time";
+        }
+    }
 }

@@ -280,6 +280,8 @@ public final class Protocol {
                 WeightMask w = WeightMask.load(keyed);
                 if (settings.equals(Settings.read(keyed)) && w.params().equals(m.selected()) && fits(w, model)) {
                     if (m.carry() != null) m.carry().skipStage();
+                    System.out.println(name + ": mask '" + stage + "' loaded from " + keyed.getFileName() + ", saved "
+                            + Workspace.savedAt(keyed) + " (" + String.format(Locale.ROOT, "%,d", m.steps()) + " steps, β " + m.beta() + ")");
                     return w.named(stage);
                 }
             }

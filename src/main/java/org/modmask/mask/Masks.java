@@ -58,6 +58,9 @@ public final class Masks {
     /** The largest model whose mask samples run side by side by default. */
     static final long SIDE_BY_SIDE_MAX_WEIGHTS = 4_000_000;
     private Set<String> frozen = Set.of();
+    private String watched;
+    private int watchCount;
+    private tech.tablesaw.api.Table trace;
 
     /** Supplies the uniforms {@code u ∈ (0,1)} of the logistic noise (for tests; default: seeded native RNG). */
     @FunctionalInterface
@@ -305,6 +308,26 @@ public final class Masks {
         return names;
     }
 
+    /**
+     * Records the logits of {@code count} weights of one parameter (evenly spaced over it) about 100 times in each
+     * training run, to watch the method work: the regularizer pulls every logit down at the same rate, and the
+     * logits of weights the task needs climb back. Read with {@link #trace()}; the training itself is unchanged.
+     */
+    public Masks watch(String param, int count) {
+        if (count < 1) throw new IllegalArgumentException("watch: count must be at least 1, got " + count);
+        this.watched = Objects.requireNonNull(param, "param");
+        this.watchCount = count;
+        return this;
+    }
+
+    /**
+     * The watched logits of the last training run: a column {@code step} and one per weight, named
+     * {@code param[i]} by its flat index; null before a watched run.
+     */
+    public tech.tablesaw.api.Table trace() {
+        return trace;
+    }
+
     /** Trains a fresh mask (all logits at the initial value) on a dataset; named after the dataset. */
     public WeightMask train(Dataset data) {
         return train(data, initial(data.name()));
@@ -328,6 +351,7 @@ public final class Masks {
         BatchSampler sampler = data.sampler(batchSize, seed);
         GradientCarry cy = clipping != Clipping.FAITHFUL || clip <= 0 ? null : carry != null ? carry : GradientCarry.empty();
         if (cy != null) cy.resetFactors();
+        Watch watch = watched == null ? null : new Watch(watched, watchCount, logits, steps);
         try (Sampled s = new Sampled(names, cy != null); Progress bar = Progress.Factory.start("mask '" + start.name() + "'", steps)) {
             double running = Double.NaN;
             for (long t = 0; t < steps; t++) {
@@ -339,6 +363,7 @@ public final class Masks {
                 for (String f : frozen) s.grad.get(f).assign(0);   // zero gradient: Adam leaves the logit as it is
                 double c = cy != null ? cy.step(s.frozenGrad, s.grad.values(), clip) : Adam.clipFactor(s.grad.values(), clip);
                 adam.step(logits, s.grad, c);
+                if (watch != null) watch.record(t + 1, logits);
                 running = Double.isNaN(running) ? loss : 0.98 * running + 0.02 * loss;
                 if (t % 20 == 19 || t == steps - 1)
                     bar.update(t + 1, Map.of("loss", running, "kept", new WeightMask(start.name(), logits).density()));
@@ -346,7 +371,41 @@ public final class Masks {
             }
         }
         if (cy != null) cy.endStage();
+        if (watch != null) trace = watch.table;
         return new WeightMask(start.name(), logits);
+    }
+
+    /** The logits of a few weights, recorded about 100 times in a run (and at its start and end). */
+    private static final class Watch {
+        final tech.tablesaw.api.Table table;
+        final String param;
+        final long[] index;
+        final long every, steps;
+
+        Watch(String param, int count, Map<String, INDArray> logits, long steps) {
+            INDArray l = logits.get(param);
+            if (l == null) throw new IllegalArgumentException("watch: '" + param + "' is not masked (masked: " + logits.keySet() + ")");
+            long n = l.length();
+            int k = (int) Math.min(count, n);
+            this.param = param;
+            this.index = new long[k];
+            this.steps = steps;
+            this.every = Math.max(1, steps / 100);
+            table = tech.tablesaw.api.Table.create("logits of " + k + " weights of " + param);
+            table.addColumns(tech.tablesaw.api.LongColumn.create("step"));
+            for (int j = 0; j < k; j++) {
+                index[j] = (long) ((j + 0.5) * n / k);
+                table.addColumns(tech.tablesaw.api.DoubleColumn.create(param + "[" + index[j] + "]"));
+            }
+            record(0, logits);
+        }
+
+        void record(long step, Map<String, INDArray> logits) {
+            if (step % every != 0 && step != steps) return;
+            INDArray l = logits.get(param);
+            table.longColumn("step").append(step);
+            for (int j = 0; j < index.length; j++) table.doubleColumn(j + 1).append(l.getDouble(index[j]));
+        }
     }
 
     /**

@@ -24,26 +24,46 @@ public final class Plot {
      * {@code "<y> ±"} beside a y column (as in {@code Result.accuracy()} over several runs) becomes its error bars.
      */
     public static Chart bars(Table t, String xCol, String... yCols) {
+        yCols = orAllNumeric(t, xCol, yCols);
         List<String> cats = new ArrayList<>();
         for (int r = 0; r < t.rowCount(); r++) cats.add(t.column(xCol).getString(r));
         Chart c = new Chart(Chart.Kind.BAR, cats, null);
         for (String y : yCols) c.series.put(y, numbers(t, y));
         for (String y : yCols) if (t.containsColumn(y + " ±")) c.errors.put(y, numbers(t, y + " ±"));
-        return c.title(t.name()).xLabel(xCol).yLabel(yCols.length == 1 ? yCols[0] : "");
+        return c.title(t.name()).xLabel(xCol).yLabel(yTitle(yCols));
     }
 
-    /** Lines of y columns against a numeric x column. */
+    /** Lines of y columns (every other numeric column when none is named) against a numeric x column. */
     public static Chart line(Table t, String xCol, String... yCols) {
+        yCols = orAllNumeric(t, xCol, yCols);
         Chart c = new Chart(Chart.Kind.LINE, null, numbers(t, xCol));
         for (String y : yCols) c.series.put(y, numbers(t, y));
-        return c.title(t.name()).xLabel(xCol).yLabel(yCols.length == 1 ? yCols[0] : "");
+        return c.title(t.name()).xLabel(xCol).yLabel(yTitle(yCols));
     }
 
     /** Points of y columns against a numeric x column. */
     public static Chart scatter(Table t, String xCol, String... yCols) {
+        yCols = orAllNumeric(t, xCol, yCols);
         Chart c = new Chart(Chart.Kind.SCATTER, null, numbers(t, xCol));
         for (String y : yCols) c.series.put(y, numbers(t, y));
-        return c.title(t.name()).xLabel(xCol).yLabel(yCols.length == 1 ? yCols[0] : "");
+        return c.title(t.name()).xLabel(xCol).yLabel(yTitle(yCols));
+    }
+
+    /** The named y columns, or every numeric column but x (and its "± " companions) when none is named. */
+    static String[] orAllNumeric(Table t, String xCol, String[] yCols) {
+        if (yCols.length > 0) return yCols;
+        List<String> all = new ArrayList<>();
+        for (var c : t.columns())
+            if (c instanceof tech.tablesaw.api.NumericColumn<?> && !c.name().equals(xCol) && !c.name().endsWith(" ±")) all.add(c.name());
+        if (all.isEmpty()) throw new IllegalArgumentException("table '" + t.name() + "' has no numeric column besides '" + xCol + "'");
+        return all.toArray(String[]::new);
+    }
+
+    /** An axis title for the y columns: the column's name, or the names of a few (the legend has them all). */
+    static String yTitle(String[] yCols) {
+        if (yCols.length == 1) return yCols[0];
+        if (yCols.length <= 3) return String.join(", ", yCols);
+        return yCols.length + " series (see the legend)";
     }
 
     /** A heatmap of a matrix; rows top to bottom. */

@@ -320,6 +320,7 @@ public final class Train {
         if (checkpoint != null && Files.exists(checkpoint)) start = resume(adam, sgd);
         if (restoreBest && checkpoint != null && Files.exists(bestFile())) best = readBest();
         if (schedule != null && schedule.stopped()) start = steps;                  // stopped early before: nothing left to do
+        if (start > 0) System.out.println(resumed(start));
         Table history = Table.create("training " + model.kind(), LongColumn.create("step"), DoubleColumn.create("loss"));
         if (validation != null) history.addColumns(DoubleColumn.create("val loss"));
         Map<String, INDArray> params = new LinkedHashMap<>();
@@ -328,7 +329,8 @@ public final class Train {
         boolean wasTraining = model.isTraining();
         model.training(true);
         DataParallel parts = null;
-        try (Progress bar = Progress.Factory.start("training " + model.kind(), steps)) {
+        // no bar when the checkpoint holds every step: "0/2000 done in 0.0 s" would read as if nothing had happened
+        try (Progress bar = start < steps ? Progress.Factory.start("training " + model.kind(), steps) : null) {
             for (long t = start; t < steps; t++) {
                 model.reseed(BatchSampler.mix(seed + 1, t));      // dropout masks depend only on (seed, step)
                 Map<String, INDArray> batch = data.rows(sampler.batch(t));
@@ -414,6 +416,17 @@ public final class Train {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** What a resumed run says: where its steps come from, and when they were saved. */
+    private String resumed(long start) {
+        String when = org.modmask.Workspace.savedAt(checkpoint);
+        String key = org.modmask.Settings.key(settings()).substring(0, 8);
+        return start >= steps
+                ? String.format(java.util.Locale.ROOT, "training %s: loaded from %s, saved %s: all %,d steps done with these settings (key %s)",
+                model.kind(), checkpoint, when, steps, key)
+                : String.format(java.util.Locale.ROOT, "training %s: resuming at step %,d of %,d from %s, saved %s (settings key %s)",
+                model.kind(), start, steps, checkpoint, when, key);
     }
 
     private long resume(Adam adam, Sgd sgd) {

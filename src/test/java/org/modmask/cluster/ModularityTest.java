@@ -35,6 +35,17 @@ class ModularityTest {
     }
 
     @Test
+    void aNoisyPlantedGraphIsRecoveredAndItsQIsNearTheNoiseFreeValue() {
+        var g = Planted.of(3, 10, 1.0, 0.0, 0.2, 4);
+        assertEquals(1 - 1.0 / 3, Modularity.q(g.associations(), g.labels()), 1e-3, "no edges across: about 1 − 1/k (the noise makes the blocks slightly unequal)");
+        var mixed = Planted.of(3, 10, 1.0, 0.1, 0.2, 4);
+        Partition p = Clusterer.of(mixed.associations()).seed(1).run();
+        assertEquals(1.0, Agreement.elementSimilarity(p.labels(), mixed.labels()), 1e-12, "the planted groups are found");
+        assertTrue(p.q() < 1 - 1.0 / 3 && p.q() > 0.4, "edges across lower Q: " + p.q());
+        assertThrows(IllegalArgumentException.class, () -> Planted.of(3, 10, 1.0, -0.1, 0.2, 4));
+    }
+
+    @Test
     void qIgnoresTheScaleOfTheAssociations() {
         double[][] a = random(30, 3), b = new double[30][30];
         for (int i = 0; i < 30; i++) for (int j = 0; j < 30; j++) b[i][j] = 7.5 * a[i][j];

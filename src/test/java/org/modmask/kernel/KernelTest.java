@@ -142,6 +142,16 @@ class KernelTest {
     }
 
     @Test
+    void theImportFileForOtherKernelsMatchesTheStartUpImports() throws Exception {
+        List<String> file = Files.readAllLines(NotebooksTest.ROOT.resolve("kernel/imports.jsh")).stream()
+                .filter(l -> l.startsWith("import")).toList();
+        List<String> expected = ModmaskKernel.STARTUP_IMPORTS.stream()
+                .filter(l -> !l.contains("org.modmask.kernel.Display")).toList();   // IJava and JJava bring their own display()
+        assertEquals(expected, file);
+        assertEquals("3", text("%load " + NotebooksTest.ROOT.resolve("kernel/imports.jsh") + "\nList.of(1, 2, 3).size()"));
+    }
+
+    @Test
     void historySearchFollowsIPythonsGlobRules() {
         History h = new History();
         h.add(1, "1 + 2 + 3", "6");

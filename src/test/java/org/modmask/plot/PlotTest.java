@@ -32,4 +32,16 @@ class PlotTest {
         assertEquals(2, html.split("type: 'log'|type:'log'|\"type\":\"log\"", -1).length - 1, "both Plotly axes are logarithmic: " + html.substring(html.indexOf("layout")));
         assertThrows(IllegalStateException.class, () -> Plot.bars(t, "step", "loss").logX());
     }
+
+    @Test
+    void everyChartHasAYAxisTitleAndNoNamedColumnsMeansAllNumericOnes() {
+        Table t = Table.create("acc", StringColumn.create("mask", new String[]{"+", "×"}),
+                DoubleColumn.create("+", new double[]{90, 80}), DoubleColumn.create("+ ±", new double[]{1, 1}),
+                DoubleColumn.create("×", new double[]{10, 20}));
+        assertEquals("+, ×", Plot.bars(t, "mask", "+", "×").yLabel);
+        Chart all = Plot.bars(t, "mask");
+        assertEquals(java.util.List.of("+", "×"), new java.util.ArrayList<>(all.series.keySet()), "± columns are error bars, not series");
+        assertEquals("5 series (see the legend)", Plot.yTitle(new String[]{"a", "b", "c", "d", "e"}));
+        assertThrows(IllegalArgumentException.class, () -> Plot.line(Table.create("t", StringColumn.create("x", new String[]{"a"})), "x"));
+    }
 }

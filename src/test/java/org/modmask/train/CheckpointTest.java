@@ -38,6 +38,26 @@ class CheckpointTest {
     }
 
     @Test
+    void aRunLoadedOrResumedFromItsCheckpointSaysSoAndWhen(@TempDir Path dir) {
+        Path ck = dir.resolve("net.ckpt");
+        Train.of(Mlp.classifier(20, new int[]{8}, 10, 3)).steps(4).batchSize(8).checkpoint(ck).run(Toy.addMod10());
+        var out = new java.io.ByteArrayOutputStream();
+        var old = System.out;
+        System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            Train.of(Mlp.classifier(20, new int[]{8}, 10, 3)).steps(4).batchSize(8).checkpoint(ck).run(Toy.addMod10());
+            Train.of(Mlp.classifier(20, new int[]{8}, 10, 3)).steps(6).batchSize(8).checkpoint(ck).run(Toy.addMod10());
+        } finally {
+            System.setOut(old);
+        }
+        String said = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(said.contains("loaded from " + ck + ", saved 20"), said);
+        assertTrue(said.contains("all 4 steps done with these settings (key "), said);
+        assertTrue(said.contains("resuming at step 4 of 6 from " + ck), said);
+        assertFalse(said.contains("0/4"), "no empty progress bar for a run that was already done: " + said);
+    }
+
+    @Test
     void aFailedSaveLeavesThePreviousCheckpointIntact(@TempDir Path dir) throws Exception {
         Model m = Mlp.classifier(20, new int[]{8}, 10, 3);
         Path ck = dir.resolve("net.ckpt");
