@@ -23,6 +23,17 @@ public record Partition(int[] labels, double q) {
         return Arrays.stream(idx).mapToInt(Integer::intValue).toArray();
     }
 
+    /** The size of each group in {@link #order()}: the clusters by label, then the dead units (if any). */
+    public int[] sizes() {
+        java.util.List<Integer> out = new java.util.ArrayList<>();
+        int[] o = order();
+        for (int i = 0; i < o.length; i++) {
+            if (i == 0 || labels[o[i]] != labels[o[i - 1]]) out.add(0);
+            out.set(out.size() - 1, out.get(out.size() - 1) + 1);
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
     @Override
     public String toString() {
         return String.format("Partition: %d clusters (soft %.2f), Q = %.4f", clusters(), softCount(), q);

@@ -39,6 +39,7 @@ public final class Chart {
     final LinkedHashMap<String, double[]> series = new LinkedHashMap<>();
     final LinkedHashMap<String, double[]> errors = new LinkedHashMap<>();
     double[][] z;                           // heatmap values [rows][cols]
+    int[] boundaries;                       // heatmap: sizes of consecutive groups of rows and columns
     List<String> rowLabels;
     Double yMin, yMax;
     boolean diverging, logX, logY;
@@ -103,6 +104,23 @@ public final class Chart {
         return this;
     }
 
+    /**
+     * Lines between consecutive groups of rows and columns of a heatmap, such as clusters of a matrix sorted by
+     * cluster: {@code heatmap.boundaries(partition.sizes())}.
+     */
+    public Chart boundaries(int... groupSizes) {
+        if (kind != Kind.HEATMAP) throw new IllegalStateException("boundaries are for heatmaps; this chart is a " + kind.name().toLowerCase());
+        int sum = 0;
+        for (int s : groupSizes) {
+            if (s < 1) throw new IllegalArgumentException("group sizes must be ≥ 1, got " + java.util.Arrays.toString(groupSizes));
+            sum += s;
+        }
+        if (sum != z.length || sum != z[0].length)
+            throw new IllegalArgumentException("group sizes add up to " + sum + ", the heatmap is " + z.length + "×" + z[0].length);
+        boundaries = groupSizes.clone();
+        return this;
+    }
+
     /** The largest |value| of a heatmap (its diverging colour range). */
     double absMax() {
         double m = 0;
@@ -157,9 +175,30 @@ public final class Chart {
             js = js.replaceFirst("type\\s*:\\s*'heatmap'", java.util.regex.Matcher.quoteReplacement(String.format(java.util.Locale.ROOT,
                     "type: 'heatmap', zmin: %s, zmax: %s, colorscale: [[0,'#b2182b'],[0.5,'#f7f7f7'],[1,'#2166ac']]", -absMax(), absMax())));
         if (kind == Kind.BAR && !errors.isEmpty()) js = withErrorBars(js);
+        if (kind == Kind.HEATMAP) js = squareAndBounded(js);
         return PlotlyJs.onceScripts() + "<div id='" + id + "'><img alt='" + Html.escape(title) + "' src='data:image/png;base64,"
                 + pngBase64() + "'/></div>\n<script>(function(){function draw(){if(window.Plotly){document.getElementById('"
                 + id + "').innerHTML='';" + js + "}else{setTimeout(draw,50);}}draw();})();</script>";
+    }
+
+    /** A square matrix gets square cells (y scaled to x), and cluster boundaries become Plotly line shapes. */
+    String squareAndBounded(String js) {
+        StringBuilder extra = new StringBuilder();
+        if (boundaries != null) {
+            extra.append("shapes: [");
+            int at = 0, n = z.length;
+            for (int k = 0; k < boundaries.length - 1; k++) {
+                at += boundaries[k];
+                double b = at - 0.5;
+                extra.append(String.format(java.util.Locale.ROOT,
+                        "{type:'line',xref:'x',yref:'y',x0:%s,x1:%s,y0:-0.5,y1:%s,line:{color:'black',width:1.5}},"
+                                + "{type:'line',xref:'x',yref:'y',y0:%s,y1:%s,x0:-0.5,x1:%s,line:{color:'black',width:1.5}},", b, b, n - 0.5, b, b, n - 0.5));
+            }
+            extra.append("],\n");
+        }
+        String out = js.replaceFirst("var layout = \\{", java.util.regex.Matcher.quoteReplacement("var layout = {\n" + extra));
+        if (z.length == z[0].length) out = out.replaceFirst("yaxis\\s*:\\s*\\{", "yaxis: {\nscaleanchor: 'x',");
+        return out;
     }
 
     /** Tablesaw's bar traces have no error bars: adds Plotly's own {@code error_y} to each bar trace that has some. */

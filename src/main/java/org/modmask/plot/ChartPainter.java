@@ -46,6 +46,10 @@ final class ChartPainter {
                 if (widestCol > (c.width - left - right) / Math.max(1, c.categories.size()) - 4) bottom = Math.min(c.height / 3, widestCol + 20);
             }
         }
+        if (c.kind == Chart.Kind.HEATMAP && c.z.length == c.z[0].length) {    // a units × units matrix: square cells
+            if (pw() > ph()) right += pw() - ph();
+            else bottom += ph() - pw();
+        }
         g.setColor(Color.BLACK);
         g.setFont(g.getFont().deriveFont(Font.BOLD, 14f));
         g.drawString(c.title, left, 24);
@@ -327,6 +331,17 @@ final class ChartPainter {
                 for (int j = 0; j < cols; j++)
                     if (Double.isFinite(z[i][j]))
                         drawCentered(String.format(java.util.Locale.ROOT, "%.0f", z[i][j]).replace("-0", "0"), (int) (left + (j + 0.5) * cw), (int) (top + (i + 0.5) * rh + 4));
+        }
+        if (c.boundaries != null) {                             // lines between clusters
+            g.setColor(Color.BLACK);
+            g.setStroke(new BasicStroke(1.5f));
+            int at = 0;
+            for (int k = 0; k < c.boundaries.length - 1; k++) {
+                at += c.boundaries[k];
+                g.draw(new java.awt.geom.Line2D.Double(left + at * cw, top, left + at * cw, top + ph()));
+                g.draw(new java.awt.geom.Line2D.Double(left, top + at * rh, left + pw(), top + at * rh));
+            }
+            g.setStroke(new BasicStroke(1f));
         }
         g.setColor(Color.DARK_GRAY);
         for (int i = 0; i < rows && rows <= 40; i++) {

@@ -44,4 +44,18 @@ class PlotTest {
         assertEquals("5 series (see the legend)", Plot.yTitle(new String[]{"a", "b", "c", "d", "e"}));
         assertThrows(IllegalArgumentException.class, () -> Plot.line(Table.create("t", StringColumn.create("x", new String[]{"a"})), "x"));
     }
+
+    @Test
+    void clusterBoundariesOnASquareHeatmap() {
+        var p = new org.modmask.cluster.Partition(new int[]{1, 0, 1, 2, 0, -1}, 0.3);
+        assertArrayEquals(new int[]{2, 2, 1, 1}, p.sizes(), "clusters 0, 1, 2, then the dead unit, in order()");
+        double[][] z = new double[6][6];
+        String[] ids = {"a", "b", "c", "d", "e", "f"};
+        Chart c = Plot.heatmap("m", z, ids, ids).boundaries(p.sizes());
+        String html = c.html();
+        assertEquals(6, html.split("type:'line'", -1).length - 1, "three boundaries, each a vertical and a horizontal line");
+        assertTrue(html.contains("scaleanchor: 'x'"), "square cells");
+        assertTrue(c.png().length > 0);
+        assertThrows(IllegalArgumentException.class, () -> Plot.heatmap("m", z, ids, ids).boundaries(2, 2));
+    }
 }
