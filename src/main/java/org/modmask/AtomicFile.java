@@ -25,9 +25,33 @@ public final class AtomicFile {
     private AtomicFile() {
     }
 
+    /** A temporary file untouched this long was left by a process that died mid-save (a save takes seconds). */
+    static final java.time.Duration STALE = java.time.Duration.ofMinutes(10);
+
+    /**
+     * Deletes the temporary files a killed process left beside {@code name} ({@code name<digits>.tmp}, as
+     * {@link Files#createTempFile} names them); younger ones may belong to a save in progress and stay.
+     */
+    static void removeStale(Path dir, String name) {
+        java.util.regex.Pattern tmpName = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(name) + "\\d+\\.tmp");
+        long cutoff = System.currentTimeMillis() - STALE.toMillis();
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(f -> tmpName.matcher(f.getFileName().toString()).matches()).toList()) {
+                try {
+                    if (Files.getLastModifiedTime(f).toMillis() < cutoff) Files.deleteIfExists(f);
+                } catch (IOException ignored) {
+                    // another process removed it, or it is not ours to remove: the save goes on
+                }
+            }
+        } catch (IOException ignored) {
+            // an unlistable folder: the write below reports the real problem
+        }
+    }
+
     public static void write(Path path, Body body) throws IOException {
         Path dir = path.toAbsolutePath().getParent();
         Files.createDirectories(dir);
+        removeStale(dir, path.getFileName().toString());
         Path tmp = Files.createTempFile(dir, path.getFileName().toString(), ".tmp");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {

@@ -15,9 +15,25 @@ public final class Workspace {
         return setting("MODMASK_DATA", "data");
     }
 
-    /** The results directory of one experiment in the current preset, e.g. {@code results/addmul-quick}. */
+    /**
+     * The results directory of one experiment in the current preset, e.g. {@code results/addmul-quick}, created and
+     * checked for writing now, before any training: a read-only folder would otherwise fail at the first save, after
+     * the work is done. The name is one plain folder name: no separators, no "..".
+     */
     public static Path results(String experiment) {
-        return setting("MODMASK_RESULTS", "results").resolve(experiment + "-" + Preset.current().name().toLowerCase());
+        if (experiment == null || experiment.isBlank() || !experiment.matches("[\\p{L}\\p{N}._+-]+") || experiment.contains(".."))
+            throw new IllegalArgumentException("a results name is one folder name (letters, digits, '.', '_', '+', '-'), got '" + experiment + "'");
+        Path root = setting("MODMASK_RESULTS", "results");
+        Path dir = root.resolve(experiment + "-" + Preset.current().name().toLowerCase());
+        try {
+            java.nio.file.Files.createDirectories(dir);
+            Path probe = java.nio.file.Files.createTempFile(dir, ".write-check", ".tmp");
+            java.nio.file.Files.delete(probe);
+        } catch (java.io.IOException | SecurityException e) {
+            throw new IllegalStateException("the results folder " + dir.toAbsolutePath() + " cannot be written (" + e
+                    + "): set MODMASK_RESULTS to a writable folder", e);
+        }
+        return dir;
     }
 
     /**

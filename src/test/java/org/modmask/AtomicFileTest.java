@@ -34,4 +34,18 @@ class AtomicFileTest {
             assertEquals(1, files.count(), "the temporary file is removed");
         }
     }
+
+    @Test
+    void theNextSaveRemovesTemporaryFilesAKilledProcessLeft(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("base.ckpt");
+        Path stale = Files.write(dir.resolve("base.ckpt8431772.tmp"), new byte[1000]);
+        Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+        Path young = Files.write(dir.resolve("base.ckpt1234.tmp"), new byte[10]);      // another process's save in progress
+        Path other = Files.write(dir.resolve("other.ckpt99.tmp"), new byte[10]);
+        Files.setLastModifiedTime(other, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+        AtomicFile.write(f, out -> out.write(new byte[]{1}));
+        assertFalse(Files.exists(stale), "an hour-old temporary file of this name is gone");
+        assertTrue(Files.exists(young), "a fresh one may be another save in progress");
+        assertTrue(Files.exists(other), "another file's temporaries are that file's business");
+    }
 }

@@ -55,8 +55,8 @@ public final class Cifar10 {
 
     public static Cifar10 load(Path dir) {
         try {
-            Raw all = read(dir, new String[]{"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin"});
-            Raw t = read(dir, new String[]{"test_batch.bin"});
+            Raw all = read(dir, new String[]{"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin"}, BATCH);
+            Raw t = read(dir, new String[]{"test_batch.bin"}, BATCH);
             double[][] ms = channelStats(all.pixels);
             Dataset full = all.toDataset("CIFAR-10 train", ms[0], ms[1]);
             double[] u = new NumpyRandom(0xC1CAFA52L).rand(all.labels.length);
@@ -197,16 +197,28 @@ public final class Cifar10 {
         }
     }
 
+    /** Images per official batch file. */
+    static final int BATCH = 10_000;
+
     static Raw read(Path dir, String[] files) throws IOException {
+        return read(dir, files, 0);
+    }
+
+    /** Reads batch files; with {@code records > 0} each must hold exactly that many images. */
+    static Raw read(Path dir, String[] files, int records) throws IOException {
         ByteArrayOutputStream labels = new ByteArrayOutputStream();
         ByteArrayOutputStream pixels = new ByteArrayOutputStream();
         for (String f : files) {
-            byte[] data = readFile(locate(dir, f));
+            Path file = locate(dir, f);
+            byte[] data = readFile(file);
             if (data.length % RECORD != 0)
-                throw new IOException(f + " has " + data.length + " bytes, not a multiple of the record size " + RECORD);
+                throw new IOException(file + " has " + data.length + " bytes, not a multiple of the record size " + RECORD);
+            // every official batch holds 10,000 images: a shorter one would quietly shrink the data and move the split
+            if (records > 0 && data.length != (long) records * RECORD)
+                throw new IOException(file + " holds " + data.length / RECORD + " images; a CIFAR-10 batch holds " + records);
             for (int off = 0; off < data.length; off += RECORD) {
                 int l = data[off];
-                if (l < 0 || l > 9) throw new IOException(f + " record " + off / RECORD + " has label " + l + " outside 0..9");
+                if (l < 0 || l > 9) throw new IOException(file + " record " + off / RECORD + " has label " + l + " outside 0..9");
                 labels.write(l);
                 pixels.write(data, off + 1, PIXELS);
             }
@@ -223,7 +235,10 @@ public final class Cifar10 {
 
     /** {@code name} or {@code name.gz} in the directory; when neither is there, the official archive is fetched. */
     static Path locate(Path dir, String name) throws IOException {
-        for (String n : new String[]{name, name + ".gz"}) if (Files.exists(dir.resolve(n))) return dir.resolve(n);
+        Path plain = dir.resolve(name), gz = dir.resolve(name + ".gz");
+        if (Files.exists(plain) && Files.exists(gz) && !java.util.Arrays.equals(readFile(plain), readFile(gz)))
+            throw new IOException(plain + " and " + gz + " disagree: remove the one that is wrong");
+        for (Path p : new Path[]{plain, gz}) if (Files.exists(p)) return p;
         Path archive = Download.file(dir, "cifar-10-binary.tar.gz", URL, MD5);
         Tar.extract(archive, dir, "cifar-10-batches-bin/");
         if (!Files.exists(dir.resolve(name))) throw new IOException("the official archive has no " + name);

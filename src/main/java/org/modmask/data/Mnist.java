@@ -77,26 +77,51 @@ public final class Mnist {
         };
     }
 
+    /** Reads all of {@code buf}; a file that ends early is named with what its header promised. */
+    private static void readFully(DataInputStream in, byte[] buf, Path f, String promised) throws IOException {
+        try {
+            in.readFully(buf);
+        } catch (java.io.EOFException e) {
+            throw new IOException(f + " is truncated: its header promises " + promised + " and the file ends before", e);
+        }
+        if (in.read() >= 0) throw new IOException(f + " has bytes after the " + promised + " its header promises");
+    }
+
     static float[] readImages(Path f) throws IOException {
         try (DataInputStream in = new DataInputStream(open(f))) {
-            if (in.readInt() != 2051) throw new IOException(f + " is not an IDX image file (magic number)");
-            int n = in.readInt(), rows = in.readInt(), cols = in.readInt();
-            if (rows != 28 || cols != 28) throw new IOException(f + " holds " + rows + "×" + cols + " images, expected 28×28");
-            byte[] raw = new byte[n * 784];
-            in.readFully(raw);
-            float[] x = new float[raw.length];
-            for (int i = 0; i < raw.length; i++) x[i] = (raw[i] & 0xff) / 255f;
-            return x;
+            return readImages(in, f);
+        } catch (java.io.EOFException e) {
+            throw new IOException(f + " ends inside its header: not an IDX image file", e);
         }
+    }
+
+    private static float[] readImages(DataInputStream in, Path f) throws IOException {
+        if (in.readInt() != 2051) throw new IOException(f + " is not an IDX image file (magic number)");
+        int n = in.readInt(), rows = in.readInt(), cols = in.readInt();
+        if (rows != 28 || cols != 28) throw new IOException(f + " holds " + rows + "×" + cols + " images, expected 28×28");
+        if (n < 1 || n > 1_000_000) throw new IOException(f + " claims " + n + " images in its header: not an MNIST file");
+        byte[] raw = new byte[n * 784];
+        readFully(in, raw, f, n + " images");
+        float[] x = new float[raw.length];
+        for (int i = 0; i < raw.length; i++) x[i] = (raw[i] & 0xff) / 255f;
+        return x;
     }
 
     static byte[] readLabels(Path f) throws IOException {
         try (DataInputStream in = new DataInputStream(open(f))) {
-            if (in.readInt() != 2049) throw new IOException(f + " is not an IDX label file (magic number)");
-            byte[] y = new byte[in.readInt()];
-            in.readFully(y);
-            for (byte v : y) if (v < 0 || v > 9) throw new IOException(f + " holds a label " + v + " outside 0..9");
-            return y;
+            return readLabels(in, f);
+        } catch (java.io.EOFException e) {
+            throw new IOException(f + " ends inside its header: not an IDX label file", e);
         }
+    }
+
+    private static byte[] readLabels(DataInputStream in, Path f) throws IOException {
+        if (in.readInt() != 2049) throw new IOException(f + " is not an IDX label file (magic number)");
+        int n = in.readInt();
+        if (n < 1 || n > 1_000_000) throw new IOException(f + " claims " + n + " labels in its header: not an MNIST file");
+        byte[] y = new byte[n];
+        readFully(in, y, f, n + " labels");
+        for (byte v : y) if (v < 0 || v > 9) throw new IOException(f + " holds a label " + v + " outside 0..9");
+        return y;
     }
 }

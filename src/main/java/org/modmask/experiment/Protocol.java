@@ -200,6 +200,19 @@ public final class Protocol {
         String baseKey = Settings.key(trainSettings);            // the masks belong to this base network
         if (runDir != null) {
             Path ckpt = baseCheckpoint(runDir, model, trainSettings);
+            if (Files.exists(ckpt)) {
+                try {
+                    org.modmask.train.Checkpoint.read(ckpt);
+                } catch (IOException damaged) {
+                    try {
+                        Path aside = setAside(ckpt);
+                        System.out.println(name + " run " + r + ": the base network's checkpoint could not be read (" + damaged.getMessage()
+                                + "); moved to " + aside.getFileName() + ", training it anew");
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            }
             String why = Files.exists(ckpt) ? null : closest(Workspace.whyNotReused(runDir, "base-" + archKey(model) + "-", ".ckpt", trainSettings));
             if (why != null) System.out.println(name + " run " + r + ": training a new base network; the closest saved one differs: " + why);
             t.checkpoint(ckpt);
@@ -277,8 +290,16 @@ public final class Protocol {
         Path keyed = runDir == null ? null : runDir.resolve(prefix + Settings.key(settings) + suffix);
         try {
             if (keyed != null && Files.exists(keyed)) {
-                WeightMask w = WeightMask.load(keyed);
-                if (settings.equals(Settings.read(keyed)) && w.params().equals(m.selected()) && fits(w, model)) {
+                WeightMask w;
+                try {
+                    w = WeightMask.load(keyed);
+                } catch (IOException damaged) {      // one bad file costs its stage, not the whole protocol
+                    Path aside = setAside(keyed);
+                    System.out.println(name + ": mask '" + stage + "' could not be read (" + damaged.getMessage() + "); moved to "
+                            + aside.getFileName() + ", training it anew");
+                    w = null;
+                }
+                if (w != null && settings.equals(Settings.read(keyed)) && w.params().equals(m.selected()) && fits(w, model)) {
                     if (m.carry() != null) m.carry().skipStage();
                     System.out.println(name + ": mask '" + stage + "' loaded from " + keyed.getFileName() + ", saved "
                             + Workspace.savedAt(keyed) + " (" + String.format(Locale.ROOT, "%,d", m.steps()) + " steps, β " + m.beta() + ")");
@@ -295,6 +316,13 @@ public final class Protocol {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Moves a damaged result out of the way (kept for inspection as {@code <name>.damaged}, replacing an older one). */
+    static Path setAside(Path file) throws IOException {
+        Path aside = file.resolveSibling(file.getFileName() + ".damaged");
+        Files.move(file, aside, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return aside;
     }
 
     /** Of the reasons {@code Workspace.whyNotReused} gives, the one with the fewest differences (null when none). */

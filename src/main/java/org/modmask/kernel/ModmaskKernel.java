@@ -20,6 +20,7 @@ import jdk.jshell.spi.ExecutionControl;
 import jdk.jshell.spi.ExecutionControlProvider;
 import jdk.jshell.spi.ExecutionEnv;
 
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.*;
@@ -114,6 +115,10 @@ public final class ModmaskKernel extends BaseKernel {
                 }
             }, cellTimeoutMs);
         }
+        PrintStream out = System.out, err = System.err;
+        long limit = OutputLimit.configured();
+        System.setOut(OutputLimit.wrap(out, limit));
+        System.setErr(OutputLimit.wrap(err, limit));
         try {
             lastOutput = null;
             Object result = magics.evalCell(code);
@@ -123,6 +128,10 @@ public final class ModmaskKernel extends BaseKernel {
             lastOutput = text == null ? null : String.valueOf(text);
             return d;
         } finally {
+            System.out.flush();
+            System.err.flush();
+            System.setOut(out);
+            System.setErr(err);
             if (timer != null) timer.cancel();
         }
     }
@@ -146,7 +155,14 @@ public final class ModmaskKernel extends BaseKernel {
         return last;
     }
 
+    /** Ends the JVM, and with it the kernel and every variable: refused, as a restart does it properly. */
+    private static final java.util.regex.Pattern EXIT = java.util.regex.Pattern.compile(
+            "\\bSystem\\s*\\.\\s*exit\\s*\\(|\\bRuntime\\s*\\.\\s*getRuntime\\s*\\(\\s*\\)\\s*\\.\\s*(exit|halt)\\s*\\(");
+
     private Object evalSnippet(String snippet) throws Exception {
+        if (EXIT.matcher(snippet).find())
+            throw new CellException("System.exit would end the kernel and lose every variable of this notebook: "
+                    + "use Kernel → Restart instead (refused: " + snippet.strip() + ")");
         control.clearStopped();
         List<SnippetEvent> events = shell.eval(snippet);
         if (control.wasStopped()) throw new CellException("interrupted: the cell was stopped");

@@ -109,14 +109,12 @@ public final class Masks {
 
     /** Regularization strength β (the spec's {@code mask_loss_weight}); the penalty is (β / batch size)·Σ logits. */
     public Masks beta(double b) {
-        if (!(b >= 0) || Double.isInfinite(b)) throw new IllegalArgumentException("beta must be a finite number >= 0, got " + b);
-        beta = b;
+        beta = org.modmask.Check.nonNegative("beta", b);
         return this;
     }
 
     public Masks lr(double v) {
-        if (!(v > 0)) throw new IllegalArgumentException("mask learning rate must be > 0, got " + v);
-        lr = v;
+        lr = org.modmask.Check.positive("mask learning rate", v);
         return this;
     }
 
@@ -128,37 +126,30 @@ public final class Masks {
 
     /** Mask samples per batch, K; the batch size must be divisible by it. */
     public Masks samples(int kk) {
-        if (kk <= 0) throw new IllegalArgumentException("K (mask samples per batch) must be > 0, got " + kk);
-        if (batchSize % kk != 0)
-            throw new IllegalArgumentException("K = " + kk + " does not divide the batch size " + batchSize);
-        k = kk;
+        k = org.modmask.Check.count("K (mask samples per batch)", kk);
         return this;
     }
 
     public Masks init(double logit) {
-        if (!Double.isFinite(logit)) throw new IllegalArgumentException("initial logit must be finite, got " + logit);
-        init = logit;
+        init = org.modmask.Check.finite("initial logit", logit);
         return this;
     }
 
+    /** The mask batch size; K must divide it (checked when training starts, so the two may be set in any order). */
     public Masks batchSize(int b) {
-        if (b <= 0) throw new IllegalArgumentException("batch size must be > 0, got " + b);
-        if (b % k != 0) throw new IllegalArgumentException("K = " + k + " does not divide the batch size " + b);
-        batchSize = b;
+        batchSize = org.modmask.Check.count("mask batch size", b);
         return this;
     }
 
     /** The batch size that normalizes β (the base-training batch size; defaults to the mask batch size). */
     public Masks regularizerBatchSize(int b) {
-        if (b <= 0) throw new IllegalArgumentException("regularizer batch size must be > 0, got " + b);
-        regBatchSize = b;
+        regBatchSize = org.modmask.Check.count("regularizer batch size", b);
         return this;
     }
 
     /** Global-norm clipping of the logit gradients; 0 disables. */
     public Masks clip(double c) {
-        if (c < 0 || Double.isNaN(c)) throw new IllegalArgumentException("clip must be >= 0, got " + c);
-        clip = c;
+        clip = org.modmask.Check.nonNegative("mask clip", c);
         return this;
     }
 
@@ -343,7 +334,8 @@ public final class Masks {
         start.checkFits(model);
         for (String f : frozen)
             if (!start.covers(f)) throw new IllegalArgumentException("frozen parameter '" + f + "' is not in the mask " + start.params());
-        if (batchSize % k != 0) throw new IllegalArgumentException("K = " + k + " does not divide the batch size " + batchSize);
+        if (batchSize % k != 0) throw new IllegalArgumentException("K = " + k + " does not divide the mask batch size " + batchSize
+                + ": each of the K mask samples takes an equal share of the batch");
         List<String> names = start.params();
         LinkedHashMap<String, INDArray> logits = new LinkedHashMap<>();
         for (String n : names) logits.put(n, start.logits(n).dup());

@@ -39,6 +39,12 @@ public final class WeightMask {
 
     public WeightMask(String name, Map<String, INDArray> logits) {
         if (logits.isEmpty()) throw new IllegalArgumentException("mask '" + name + "' covers no parameter");
+        for (var e : logits.entrySet()) {
+            // a NaN logit would be neither kept nor removed, and every summary of the mask would quietly be wrong
+            if (!Double.isFinite(e.getValue().sumNumber().doubleValue()))
+                throw new IllegalArgumentException("mask '" + name + "' has non-finite logits for '" + e.getKey()
+                        + "' (NaN or infinite): the training diverged, or the file is damaged");
+        }
         this.name = name;
         this.logits = new LinkedHashMap<>(logits);
     }
@@ -231,15 +237,32 @@ public final class WeightMask {
     public static WeightMask load(Path path) throws IOException {
         String n = path.getFileName().toString();
         LinkedHashMap<String, INDArray> m = new LinkedHashMap<>();
-        try (ZipInputStream zip = new ZipInputStream(new BufferedInputStream(Files.newInputStream(path)))) {
-            ZipEntry e;
-            while ((e = zip.getNextEntry()) != null) {
+        if (!Files.isRegularFile(path)) throw new java.io.FileNotFoundException("no mask file at " + path);
+        // ZipFile, not a stream: it needs the central directory at the end, so a truncated file fails here instead of
+        // quietly loading the parameters before the cut
+        try (java.util.zip.ZipFile zf = new java.util.zip.ZipFile(path.toFile())) {
+            for (ZipEntry e : java.util.Collections.list(zf.entries())) {
+                var zip = new BufferedInputStream(zf.getInputStream(e));
                 if (e.getName().equals("name")) n = new String(zip.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
                 else if (e.getName().startsWith("logits/")) m.put(e.getName().substring(7), Nd4j.read(new DataInputStream(zip)));
             }
+        } catch (IOException | RuntimeException ex) {
+            // ND4J wraps a truncated stream as "Unexpected end of ZLIB input stream", without the file
+            throw new IOException("mask file " + path + " is damaged or not a modmask mask: " + rootMessage(ex), ex);
         }
-        if (m.isEmpty()) throw new IOException(path + " holds no mask logits");
-        return new WeightMask(n, m);
+        if (m.isEmpty()) throw new IOException("mask file " + path + " holds no mask logits");
+        try {
+            return new WeightMask(n, m);
+        } catch (IllegalArgumentException ex) {
+            throw new IOException("mask file " + path + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /** The innermost message of an exception chain (ND4J's wrappers say little). */
+    static String rootMessage(Throwable t) {
+        String msg = t.toString();
+        for (Throwable c = t; c != null; c = c.getCause()) if (c.getMessage() != null) msg = c.getClass().getSimpleName() + ": " + c.getMessage();
+        return msg;
     }
 
     /** Checks that this mask fits a model (names and shapes). */
@@ -273,8 +296,9 @@ public final class WeightMask {
     }
 
     /** Boolean → logits +1 (kept) / −1 (removed). */
+    /** A set operation's result is decided: logits ±10 (keep probability 1 − 4.5·10⁻⁵), never "undecided". */
     private static INDArray sign(INDArray bool) {
-        return bool.castTo(DataType.FLOAT).muli(2).subi(1);
+        return bool.castTo(DataType.FLOAT).muli(20).subi(10);
     }
 
     @Override

@@ -12,6 +12,9 @@ public final class Linear {
 
     /** PyTorch's default init: weights and biases U(±1/√in). */
     public static SDVariable apply(Graph g, String prefix, SDVariable x, int in, int out, boolean bias) {
+        org.modmask.Check.count(prefix + ": input width", in);
+        org.modmask.Check.count(prefix + ": output width", out);
+        org.modmask.Check.matrix(prefix + ".weight", out, in);
         SDVariable w = g.param(prefix + ".weight", g.init().torchDefault(in, out, in));
         return apply(g, prefix, x, w, in, out, bias);
     }

@@ -366,6 +366,20 @@ public final class Model {
         return out;
     }
 
+    /**
+     * A batch array against its placeholder's declared shape (−1: any size), before the native op runs: a mismatch
+     * there reports only "Op matmul … error from c++" with the cause on stderr.
+     */
+    private void checkShape(String in, INDArray a) {
+        long[] declared = sd.getVariable(in).getShape();
+        if (declared == null) return;
+        boolean ok = declared.length == a.rank();
+        for (int i = 0; ok && i < declared.length; i++) ok = declared[i] < 0 || declared[i] == a.size(i);
+        if (!ok)
+            throw new IllegalArgumentException("input '" + in + "' of " + kind + " has shape " + java.util.Arrays.toString(a.shape())
+                    + ", the model takes " + java.util.Arrays.toString(declared).replace("-1", "any"));
+    }
+
     private Map<String, INDArray> placeholders(Map<String, INDArray> batch, boolean withLabels) {
         Map<String, INDArray> ph = new HashMap<>();
         for (String in : inputs) {
@@ -373,6 +387,7 @@ public final class Model {
             INDArray a = batch.get(in);
             if (a == null)
                 throw new IllegalArgumentException("the batch lacks input '" + in + "' needed by " + kind + "; it has " + batch.keySet());
+            checkShape(in, a);
             ph.put(in, a);
         }
         ph.putAll(auxInputs(batch));

@@ -72,10 +72,12 @@ public final class Checkpoint {
         if (!Files.exists(path)) throw new FileNotFoundException("no checkpoint at " + path);
         Properties meta = new Properties();
         Map<String, INDArray> params = new LinkedHashMap<>(), m = new LinkedHashMap<>(), v = new LinkedHashMap<>(), grad = new LinkedHashMap<>();
-        try (ZipInputStream zip = new ZipInputStream(new BufferedInputStream(Files.newInputStream(path)))) {
-            ZipEntry e;
-            while ((e = zip.getNextEntry()) != null) {
+        // ZipFile, not a stream: it needs the central directory at the end, so a truncated file fails here instead of
+        // loading the entries before the cut
+        try (java.util.zip.ZipFile zf = new java.util.zip.ZipFile(path.toFile())) {
+            for (ZipEntry e : java.util.Collections.list(zf.entries())) {
                 String n = e.getName();
+                java.io.InputStream zip = new BufferedInputStream(zf.getInputStream(e));
                 if (n.equals("config.properties")) meta.load(zip);
                 else if (n.equals(org.modmask.Settings.ENTRY)) zip.readAllBytes();     // the same settings, for Settings.read
                 else {
@@ -86,8 +88,11 @@ public final class Checkpoint {
                     else if (n.startsWith("grad/")) grad.put(n.substring(5), a);
                 }
             }
-        } catch (java.util.zip.ZipException ex) {
-            throw new IOException("checkpoint " + path + " is not a modmask checkpoint: " + ex.getMessage(), ex);
+        } catch (IOException | RuntimeException ex) {
+            // ND4J wraps a truncated stream as "Unexpected end of ZLIB input stream", without the file
+            String why = ex.toString();
+            for (Throwable c = ex; c != null; c = c.getCause()) if (c.getMessage() != null) why = c.getClass().getSimpleName() + ": " + c.getMessage();
+            throw new IOException("checkpoint " + path + " is damaged or not a modmask checkpoint: " + why, ex);
         }
         if (!meta.containsKey("checkpoint.step")) throw new IOException("checkpoint " + path + " has no configuration entry");
         long step = Long.parseLong(meta.getProperty("checkpoint.step"));

@@ -76,25 +76,23 @@ public final class Train {
     }
 
     public Train batchSize(int b) {
-        if (b <= 0) throw new IllegalArgumentException("batch size must be > 0, got " + b);
-        batchSize = b;
+        batchSize = org.modmask.Check.count("batch size", b);
         return this;
     }
 
     public Train lr(double v) {
-        if (!(v > 0)) throw new IllegalArgumentException("learning rate must be > 0, got " + v);
-        lr = v;
+        lr = org.modmask.Check.positive("learning rate", v);
         return this;
     }
 
     public Train betas(double b1, double b2) {
-        beta1 = b1;
-        beta2 = b2;
+        beta1 = org.modmask.Check.fraction("Adam's beta1", b1);
+        beta2 = org.modmask.Check.fraction("Adam's beta2", b2);
         return this;
     }
 
     public Train eps(double e) {
-        eps = e;
+        eps = org.modmask.Check.positive("Adam's epsilon", e);
         return this;
     }
 
@@ -189,8 +187,7 @@ public final class Train {
 
     /** Global-norm clipping threshold; 0 disables clipping. */
     public Train clip(double c) {
-        if (c < 0 || Double.isNaN(c)) throw new IllegalArgumentException("clip must be >= 0, got " + c);
-        clip = c;
+        clip = org.modmask.Check.nonNegative("clip", c);
         return this;
     }
 

@@ -123,6 +123,39 @@ class ProtocolTest {
         assertNotEquals(plus.logits("layers.0.weight"), longer.mask("+", 0).logits("layers.0.weight"));
     }
 
+    @Test
+    void aDamagedSavedMaskOrBaseIsSetAsideAndTrainedAgain(@TempDir Path dir) throws Exception {
+        Protocol p = Protocol.of("two ops", seed -> Mlp.classifier(22, new int[]{16}, 10, seed))
+                .train(TwoOps.all(), t -> t.steps(50))
+                .masks(m -> m.steps(10))
+                .stage("control", TwoOps.all()).stage("+", TwoOps.only(TwoOps.Op.ADD))
+                .view("+", TwoOps.only(TwoOps.Op.ADD)).dir(dir);
+        Result first = p.run();
+        Path run = dir.resolve("run-0");
+        try (var files = Files.list(run)) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".mask") || f.toString().endsWith(".ckpt")).toList()) {
+                byte[] b = Files.readAllBytes(f);
+                Files.write(f, java.util.Arrays.copyOf(b, b.length / 2));        // a save cut short
+            }
+        }
+        var out = new java.io.ByteArrayOutputStream();
+        var old = System.out;
+        System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        Result again;
+        try {
+            again = p.run();
+        } finally {
+            System.setOut(old);
+        }
+        String said = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(said.contains("the base network's checkpoint could not be read") && said.contains("mask 'control' could not be read"), said);
+        assertEquals(first.accuracy().doubleColumn("+").asList(), again.accuracy().doubleColumn("+").asList(),
+                "trained again from the same seeds: the same results");
+        try (var files = Files.list(run)) {
+            assertEquals(3, files.filter(f -> f.toString().endsWith(".damaged")).count(), "the damaged files are kept for inspection");
+        }
+    }
+
     private static boolean hasFile(Path dir, String prefix) {
         return countFiles(dir, prefix) > 0;
     }

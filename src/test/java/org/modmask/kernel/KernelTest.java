@@ -169,6 +169,26 @@ class KernelTest {
     }
 
     @Test
+    void systemExitIsRefusedAndAFloodOfOutputIsCut() throws Exception {
+        Exception e = assertThrows(ModmaskKernel.CellException.class, () -> k.eval("int before = 1;\nSystem.exit(0);"));
+        assertTrue(e.getMessage().contains("System.exit would end the kernel"), e.getMessage());
+        assertThrows(ModmaskKernel.CellException.class, () -> k.eval("Runtime.getRuntime().halt(3);"));
+        var buf = new java.io.ByteArrayOutputStream();
+        var old = System.out;
+        System.setOut(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            assertEquals("20000", text("int n = 0;\nfor (int i = 0; i < 20_000; i++) { System.out.println(\"line \" + i); n++; }\nn"),
+                    "the cell runs to its end");
+        } finally {
+            System.setOut(old);
+        }
+        String out = buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(out.contains("line 9999\n") && !out.contains("line 10000\n"), "10,000 lines, then no more");
+        assertTrue(out.contains("output stopped after 10000 lines"), out.substring(Math.max(0, out.length() - 200)));
+        assertEquals("2", text("1 + 1"), "the kernel is alive");
+    }
+
+    @Test
     void interruptStopsALongCell() throws Exception {
         ExecutorService ex = Executors.newSingleThreadExecutor();
         Future<?> cell = ex.submit(() -> k.eval("long n = 0; while (true) { n++; }"));

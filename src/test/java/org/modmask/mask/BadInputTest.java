@@ -42,8 +42,9 @@ class BadInputTest {
 
     @Test
     void kThatDoesNotDivideTheBatch() {
-        failsNaming(IllegalArgumentException.class, "K = 3", () -> Masks.of(m).samples(3));
-        failsNaming(IllegalArgumentException.class, "100", () -> Masks.of(m).batchSize(100).samples(8));
+        failsNaming(IllegalArgumentException.class, "K = 3", () -> Masks.of(m).samples(3).train(Toy.addMod10()));
+        failsNaming(IllegalArgumentException.class, "100", () -> Masks.of(m).batchSize(100).samples(8).train(Toy.addMod10()));
+        assertDoesNotThrow(() -> Masks.of(m).samples(3).batchSize(96), "K and the batch size may be set in either order");
     }
 
     @Test

@@ -42,6 +42,7 @@ class DeterministicMaskTest {
         assertEquals(0, all.not().keptCount());
         assertEquals(none.size(), none.not().keptCount());
         assertEquals(0, all.and(none).keptCount());
+        assertEquals(0.0, none.not().undecided(), "a complement is decided: it keeps or removes each weight for certain");
         assertEquals(all.size(), all.or(none).keptCount());
         WeightMask half = none.only(List.of("layers.0.weight"));
         assertEquals(List.of("layers.0.weight"), half.params());
