@@ -152,7 +152,18 @@ class BadInputBatteryTest {
         all.add(c("MNIST images and labels of different counts", UncheckedIOException.class, "holds 4 images but", () -> mnist(4, 4, 5, 2051)));
         all.add(c("CIFAR-10 batch with 2 images", UncheckedIOException.class, "holds 2 images; a CIFAR-10 batch holds 10000", () -> cifar(false)));
         all.add(c("CIFAR-10 plain and .gz copies that disagree", UncheckedIOException.class, "disagree", () -> cifar(true)));
+        all.add(c("Mathematics copy with an interpolate folder but not this module's file", UncheckedIOException.class,
+                "interpolate/", BadInputBatteryTest::mathWithoutInterpolate));
         return all.stream();
+    }
+
+    static void mathWithoutInterpolate() throws Exception {
+        Path m = Files.createTempDirectory(dir, "math");
+        var module = org.modmask.data.DmMath.Module.values()[0];
+        for (String d : new String[]{"train-easy", "train-medium", "train-hard"})
+            Files.writeString(Files.createDirectories(m.resolve(d)).resolve(module.file() + ".txt"), d + " 1?\n1\n");
+        Files.createDirectories(m.resolve("interpolate"));
+        org.modmask.data.DmMath.load(m, module, 0);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -149,6 +149,9 @@ public final class DmMath {
             test.put(d, te);
         }
         Path inter = find(dir, "interpolate", m);
+        if (inter == null && Files.isDirectory(dir.resolve("interpolate")))     // a partial copy: never a silently smaller set
+            throw new UncheckedIOException(new FileNotFoundException("no interpolate/" + m.file() + ".txt(.gz) in " + dir
+                    + ", although its interpolate folder exists: the copy is incomplete"));
         List<Pair> interpolate = List.of();
         if (inter != null) {
             List<Pair> all = read(inter);
