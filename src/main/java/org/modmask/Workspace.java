@@ -24,14 +24,20 @@ public final class Workspace {
         if (experiment == null || experiment.isBlank() || !experiment.matches("[\\p{L}\\p{N}._+-]+") || experiment.contains(".."))
             throw new IllegalArgumentException("a results name is one folder name (letters, digits, '.', '_', '+', '-'), got '" + experiment + "'");
         Path root = setting("MODMASK_RESULTS", "results");
-        Path dir = root.resolve(experiment + "-" + Preset.current().name().toLowerCase());
+        return writable(root.resolve(experiment + "-" + Preset.current().name().toLowerCase()), "set MODMASK_RESULTS to a writable folder");
+    }
+
+    /**
+     * Creates a folder if needed and checks that a file can be written in it, before any work whose result would go
+     * there; {@code advice} ends the message.
+     */
+    public static Path writable(Path dir, String advice) {
         try {
             java.nio.file.Files.createDirectories(dir);
             Path probe = java.nio.file.Files.createTempFile(dir, ".write-check", ".tmp");
             java.nio.file.Files.delete(probe);
         } catch (java.io.IOException | SecurityException e) {
-            throw new IllegalStateException("the results folder " + dir.toAbsolutePath() + " cannot be written (" + e
-                    + "): set MODMASK_RESULTS to a writable folder", e);
+            throw new IllegalStateException("the folder " + dir.toAbsolutePath() + " cannot be written (" + e + "): " + advice, e);
         }
         return dir;
     }

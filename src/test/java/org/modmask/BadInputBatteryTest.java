@@ -145,6 +145,8 @@ class BadInputBatteryTest {
         all.add(c("results name empty", IAE, "''", () -> Workspace.results("")));
         all.add(c("results folder that cannot be written", IllegalStateException.class, "not-a-folder", () -> withProperty("MODMASK_RESULTS",
                 Files.writeString(dir.resolve("not-a-folder"), "a file").toString(), () -> Workspace.results("x"))));
+        all.add(c("checkpoint in a folder that cannot be written", IllegalStateException.class, "blocked", () -> resume(
+                Files.writeString(dir.resolve("blocked"), "a file, not a folder").resolve("net.ckpt"))));
         // --- data files: the error names the file, no dataset comes back smaller
         all.add(c("MNIST images truncated", UncheckedIOException.class, "train-images-idx3-ubyte is truncated", () -> mnist(5, 2, 5, 2051)));
         all.add(c("MNIST images with a wrong magic number", UncheckedIOException.class, "magic number", () -> mnist(5, 5, 5, 1234)));

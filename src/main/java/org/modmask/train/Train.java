@@ -314,6 +314,8 @@ public final class Train {
         BatchSampler sampler = data.sampler(batchSize, seed);
         Map<String, INDArray> best = null;
         long start = 0;
+        if (checkpoint != null)     // a checkpoint that cannot be saved should fail now, not after the training
+            org.modmask.Workspace.writable(checkpoint.toAbsolutePath().getParent(), "choose another checkpoint path");
         if (checkpoint != null && Files.exists(checkpoint)) start = resume(adam, sgd);
         if (restoreBest && checkpoint != null && Files.exists(bestFile())) best = readBest();
         if (schedule != null && schedule.stopped()) start = steps;                  // stopped early before: nothing left to do
