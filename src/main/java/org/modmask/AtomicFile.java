@@ -29,18 +29,22 @@ public final class AtomicFile {
     static final java.time.Duration STALE = java.time.Duration.ofMinutes(10);
 
     /**
-     * Deletes the temporary files a killed process left beside {@code name} ({@code name<digits>.tmp}, as
-     * {@link Files#createTempFile} names them); younger ones may belong to a save in progress and stay.
+     * Deletes the temporary files a killed process left beside {@code name}. Their names carry the writer's process id
+     * ({@code name.<pid>.<random>.tmp}): a file whose process is gone is removed at once; one whose id is alive here
+     * (this process, or an id reused, or another machine on a shared folder) only once it is {@link #STALE}.
      */
     static void removeStale(Path dir, String name) {
-        java.util.regex.Pattern tmpName = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(name) + "\\d+\\.tmp");
+        java.util.regex.Pattern tmpName = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(name) + "\\.(\\d+)\\.\\d+\\.tmp");
         long cutoff = System.currentTimeMillis() - STALE.toMillis();
         try (var files = Files.list(dir)) {
-            for (Path f : files.filter(f -> tmpName.matcher(f.getFileName().toString()).matches()).toList()) {
+            for (Path f : files.toList()) {
+                var m = tmpName.matcher(f.getFileName().toString());
+                if (!m.matches()) continue;
                 try {
-                    if (Files.getLastModifiedTime(f).toMillis() < cutoff) Files.deleteIfExists(f);
-                } catch (IOException ignored) {
-                    // another process removed it, or it is not ours to remove: the save goes on
+                    boolean writerGone = ProcessHandle.of(Long.parseLong(m.group(1))).map(h -> !h.isAlive()).orElse(true);
+                    if (writerGone || Files.getLastModifiedTime(f).toMillis() < cutoff) Files.deleteIfExists(f);
+                } catch (IOException | NumberFormatException ignored) {
+                    // removed by someone else meanwhile, or not ours: the save goes on
                 }
             }
         } catch (IOException ignored) {
@@ -52,7 +56,7 @@ public final class AtomicFile {
         Path dir = path.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         removeStale(dir, path.getFileName().toString());
-        Path tmp = Files.createTempFile(dir, path.getFileName().toString(), ".tmp");
+        Path tmp = Files.createTempFile(dir, path.getFileName() + "." + ProcessHandle.current().pid() + ".", ".tmp");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 OutputStream buffered = new BufferedOutputStream(Channels.newOutputStream(ch));

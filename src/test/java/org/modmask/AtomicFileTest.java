@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -36,16 +37,24 @@ class AtomicFileTest {
     }
 
     @Test
-    void theNextSaveRemovesTemporaryFilesAKilledProcessLeft(@TempDir Path dir) throws IOException {
+    void theNextSaveRemovesTemporaryFilesAKilledProcessLeft(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("base.ckpt");
-        Path stale = Files.write(dir.resolve("base.ckpt8431772.tmp"), new byte[1000]);
-        Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
-        Path young = Files.write(dir.resolve("base.ckpt1234.tmp"), new byte[10]);      // another process's save in progress
-        Path other = Files.write(dir.resolve("other.ckpt99.tmp"), new byte[10]);
-        Files.setLastModifiedTime(other, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        long me = ProcessHandle.current().pid();
+        Path deadWriter = Files.write(dir.resolve("base.ckpt." + gone.pid() + ".8431772.tmp"), new byte[1000]);
+        Path liveWriter = Files.write(dir.resolve("base.ckpt." + me + ".1234.tmp"), new byte[10]);   // a save in progress here
+        Path oldLive = Files.write(dir.resolve("base.ckpt." + me + ".99.tmp"), new byte[10]);
+        Files.setLastModifiedTime(oldLive, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+        Path other = Files.write(dir.resolve("other.ckpt." + gone.pid() + ".5.tmp"), new byte[10]);
         AtomicFile.write(f, out -> out.write(new byte[]{1}));
-        assertFalse(Files.exists(stale), "an hour-old temporary file of this name is gone");
-        assertTrue(Files.exists(young), "a fresh one may be another save in progress");
+        assertFalse(Files.exists(deadWriter), "its process is gone: removed at once");
+        assertTrue(Files.exists(liveWriter), "a fresh file of a live process may be a save in progress");
+        assertFalse(Files.exists(oldLive), "an hour-old one is stale whoever wrote it");
         assertTrue(Files.exists(other), "another file's temporaries are that file's business");
+        try (var s = Files.list(dir)) {
+            assertEquals(List.of("base.ckpt", "base.ckpt." + me + ".1234.tmp", "other.ckpt." + gone.pid() + ".5.tmp"),
+                    s.map(p -> p.getFileName().toString()).sorted().toList(), "and the save left no temporary of its own");
+        }
     }
 }
