@@ -121,7 +121,7 @@ public final class Cifar10 {
      * augmentation), drawn from (seed, step): a batch transform for {@code Train.augment}. Padding is 0 in the
      * normalized space.
      */
-    public static org.modmask.train.Train.Augment cropAndFlip(long seed) {
+    public static Augment cropAndFlip(long seed) {
         return (batch, step) -> {
             INDArray x = batch.get("x");
             int n = (int) x.size(0);

@@ -69,29 +69,4 @@ public final class DoubleAdd {
         }
         return Dataset.of(name, "x", Nd4j.create(x, new long[]{n, INPUTS}, 'c'), "y", Nd4j.create(y, new long[]{n, OUTPUTS}, 'c'));
     }
-
-    /**
-     * The copy-weight control (spec §3.2): overwrites pair 1's input weights (the first layer's columns) and
-     * output rows and biases (the last layer's) with pair 2's, so that pair 1 runs through exactly pair 2's
-     * pathway. A method that detects reuse should then report high overlap between the Pair-1 and Pair-2 masks.
-     *
-     * @param model a {@link org.modmask.nn.PairwiseMlp} with {@code layers} hidden layers
-     */
-    public static void copyPair2ToPair1(org.modmask.nn.Model model) {
-        int last = (int) model.parameters().stream().filter(p -> p.name().endsWith(".weight")).count() - 1;
-        INDArray w0 = model.get("layers.0.weight");
-        w0.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(0, PAIR_INPUTS))
-                .assign(w0.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(PAIR_INPUTS, 2 * PAIR_INPUTS)));
-        INDArray wl = model.get("layers." + last + ".weight"), bl = model.get("layers." + last + ".bias");
-        wl.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, PAIR_OUTPUTS), org.nd4j.linalg.indexing.NDArrayIndex.all())
-                .assign(wl.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(PAIR_OUTPUTS, 2 * PAIR_OUTPUTS), org.nd4j.linalg.indexing.NDArrayIndex.all()));
-        bl.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, PAIR_OUTPUTS))
-                .assign(bl.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(PAIR_OUTPUTS, 2 * PAIR_OUTPUTS)));
-    }
-
-    /** Judges one pair only (1 or 2): both of its digits right. */
-    public static org.modmask.nn.Metric pairMetric(int k) {
-        if (k != 1 && k != 2) throw new IllegalArgumentException("pair must be 1 or 2, got " + k);
-        return org.modmask.nn.Metric.someGroups("y", 4, 10, 2 * (k - 1), 2 * (k - 1) + 1);
-    }
 }

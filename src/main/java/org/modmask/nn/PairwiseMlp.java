@@ -1,5 +1,9 @@
 package org.modmask.nn;
 
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import org.modmask.data.DoubleAdd;
+
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.factory.Nd4j;
@@ -52,5 +56,30 @@ public final class PairwiseMlp {
         for (int h : hidden) k.append('-').append(h);
         k.append('-').append(out);
         return g.build(k.toString(), loss, logits, Metric.groupedArgmax("y", pairs * pairGroups, classes), "y");
+    }
+
+    /**
+     * The copy-weight control (spec §3.2): overwrites pair 1's input weights (the first layer's columns) and
+     * output rows and biases (the last layer's) with pair 2's, so that pair 1 runs through exactly pair 2's
+     * pathway. A method that detects reuse should then report high overlap between the Pair-1 and Pair-2 masks.
+     *
+     * @param model a PairwiseMlp with {@code layers} hidden layers
+     */
+    public static void copyPair2ToPair1(Model model) {
+        int last = (int) model.parameters().stream().filter(p -> p.name().endsWith(".weight")).count() - 1;
+        INDArray w0 = model.get("layers.0.weight");
+        w0.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(0, DoubleAdd.PAIR_INPUTS))
+                .assign(w0.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(DoubleAdd.PAIR_INPUTS, 2 * DoubleAdd.PAIR_INPUTS)));
+        INDArray wl = model.get("layers." + last + ".weight"), bl = model.get("layers." + last + ".bias");
+        wl.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, DoubleAdd.PAIR_OUTPUTS), org.nd4j.linalg.indexing.NDArrayIndex.all())
+                .assign(wl.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(DoubleAdd.PAIR_OUTPUTS, 2 * DoubleAdd.PAIR_OUTPUTS), org.nd4j.linalg.indexing.NDArrayIndex.all()));
+        bl.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, DoubleAdd.PAIR_OUTPUTS))
+                .assign(bl.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(DoubleAdd.PAIR_OUTPUTS, 2 * DoubleAdd.PAIR_OUTPUTS)));
+    }
+
+    /** Judges one pair only (1 or 2): both of its digits right. */
+    public static Metric pairMetric(int k) {
+        if (k != 1 && k != 2) throw new IllegalArgumentException("pair must be 1 or 2, got " + k);
+        return Metric.someGroups("y", 4, 10, 2 * (k - 1), 2 * (k - 1) + 1);
     }
 }

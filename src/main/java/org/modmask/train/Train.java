@@ -43,19 +43,13 @@ public final class Train {
     private final LinkedHashMap<String, INDArray> lastGradient = new LinkedHashMap<>();
     private double momentum = -1, weightDecay = 0;
     private long[] lrDrops = new long[0];
-    private Augment augment;
+    private org.modmask.data.Augment augment;
     private Dataset validation;
     private long validateEvery;
     private Plateau plateau, schedule;                // as configured; the running one (saved with checkpoints)
     private boolean restoreBest;
     private String trainedOn;                         // the data of the current run, for the settings
     private int threads;                              // 0: automatic (see threads(int))
-
-    /** Changes a training batch before each step (e.g. random crops and flips), reproducibly from the step index. */
-    @FunctionalInterface
-    public interface Augment {
-        Map<String, INDArray> apply(Map<String, INDArray> batch, long step);
-    }
 
     /** What a listener sees after each step. */
     public record StepInfo(long step, long total, double loss) {
@@ -150,7 +144,7 @@ public final class Train {
         return this;
     }
 
-    public Train augment(Augment a) {
+    public Train augment(org.modmask.data.Augment a) {
         augment = a;
         return this;
     }

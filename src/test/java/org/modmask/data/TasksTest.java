@@ -68,7 +68,7 @@ class TasksTest {
     @Test
     void copyWeightControlMakesPairOneUseExactlyPairTwosPathway() {
         Model m = PairwiseMlp.of(2, 40, new int[]{16, 8}, 2, 10, 3);
-        DoubleAdd.copyPair2ToPair1(m);
+        org.modmask.nn.PairwiseMlp.copyPair2ToPair1(m);
         // the same numbers in both pairs must now give the same output digits in both slots
         float[] row = new float[80];
         int[] v = {37, 58};

@@ -1,4 +1,4 @@
-package org.modmask.analysis;
+package org.modmask.experiment;
 
 import org.modmask.mask.WeightMask;
 import org.modmask.plot.Chart;

@@ -1,4 +1,4 @@
-package org.modmask.analysis;
+package org.modmask.experiment;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,6 +1,5 @@
-package org.modmask.analysis;
+package org.modmask.experiment;
 
-import org.modmask.experiment.Result;
 import org.modmask.plot.Chart;
 import org.modmask.plot.Plot;
 import tech.tablesaw.api.DoubleColumn;
