@@ -310,8 +310,14 @@ public final class Protocol {
             if (why != null) System.out.println(name + ": training mask '" + stage + "' anew; the closest saved one differs: " + why);
             WeightMask start = m.initial(stage);
             if (control != null && !keepFromControl.isEmpty()) start = start.replace(keepFromControl, control);
+            // a long stage saves its state beside the mask it will become, so a stopped run resumes it
+            Path partial = keyed == null ? null : keyed.resolveSibling(keyed.getFileName() + ".partial");
+            if (partial != null) m.checkpoint(partial);
             WeightMask w = m.train(data.named(stage), start).named(stage);
-            if (keyed != null) w.save(keyed, settings);
+            if (keyed != null) {
+                w.save(keyed, settings);
+                Files.deleteIfExists(partial);
+            }
             return w;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -95,6 +95,26 @@ public final class GradientCarry {
         return stages;
     }
 
+    /** Everything a resumed mask training needs to go on exactly: G and the scalars, as of one step. */
+    record State(Map<String, INDArray> g, double oldLogitsSq, double lastLogitsSq, double factorSum, long factorCount, int stages) {
+    }
+
+    State snapshot() {
+        LinkedHashMap<String, INDArray> copy = new LinkedHashMap<>();
+        g.forEach((n, a) -> copy.put(n, a.dup()));
+        return new State(copy, oldLogitsSq, lastLogitsSq, factorSum, factorCount, stages);
+    }
+
+    void restore(State s) {
+        g.clear();
+        s.g().forEach((n, a) -> g.put(n, a.dup()));
+        oldLogitsSq = s.oldLogitsSq();
+        lastLogitsSq = s.lastLogitsSq();
+        factorSum = s.factorSum();
+        factorCount = s.factorCount();
+        stages = s.stages();
+    }
+
     /** ‖G‖. */
     public double norm() {
         double s = 0;

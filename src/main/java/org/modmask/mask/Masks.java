@@ -50,6 +50,9 @@ public final class Masks {
     private double clip = 1.0;
     private Clipping clipping = Clipping.FAITHFUL;
     private GradientCarry carry;
+    private java.nio.file.Path checkpoint;
+    private java.time.Duration checkpointEvery = java.time.Duration.ofMinutes(2);
+    long stopAt = -1;                 // tests: behave as if interrupted at this step
     private long seed = 1234;
     private long noiseSeed = 42;
     private NoiseSource noise;
@@ -319,6 +322,23 @@ public final class Masks {
         return trace;
     }
 
+    /**
+     * Saves the training's state to this file every {@link #checkpointEvery} (2 minutes by default), at the end and
+     * when interrupted; a later {@code train} with the same settings, start mask and data resumes from it and ends
+     * bit-identical to an uninterrupted run. Other settings are refused with the difference named.
+     */
+    public Masks checkpoint(java.nio.file.Path p) {
+        checkpoint = p;
+        return this;
+    }
+
+    /** How often the state is saved during training (see {@link #checkpoint}). */
+    public Masks checkpointEvery(java.time.Duration d) {
+        if (d == null || d.isNegative() || d.isZero()) throw new IllegalArgumentException("checkpointEvery must be a positive duration, got " + d);
+        checkpointEvery = d;
+        return this;
+    }
+
     /** Trains a fresh mask (all logits at the initial value) on a dataset; named after the dataset. */
     public WeightMask train(Dataset data) {
         return train(data, initial(data.name()));
@@ -344,11 +364,34 @@ public final class Masks {
         GradientCarry cy = clipping != Clipping.FAITHFUL || clip <= 0 ? null : carry != null ? carry : GradientCarry.empty();
         if (cy != null) cy.resetFactors();
         Watch watch = watched == null ? null : new Watch(watched, watchCount, logits, steps);
-        try (Sampled s = new Sampled(names, cy != null); Progress bar = Progress.Factory.start("mask '" + start.name() + "'", steps)) {
-            double running = Double.NaN;
-            for (long t = 0; t < steps; t++) {
-                if (Thread.interrupted())       // JJava's interrupt only sets the thread's flag
-                    throw new java.util.concurrent.CancellationException("mask '" + start.name() + "' interrupted at step " + t + " of " + steps);
+        Map<String, String> state = checkpoint == null ? null : stateSettings(start, data);
+        long first = 0;
+        double running = Double.NaN;
+        if (checkpoint != null) {
+            org.modmask.Workspace.writable(checkpoint.toAbsolutePath().getParent(), "choose another checkpoint path");
+            if (java.nio.file.Files.exists(checkpoint)) {
+                MaskCheckpoint.State st = readState(state, logits);
+                logits.clear();
+                logits.putAll(st.logits());
+                adam.restore(st.adamSteps(), st.adamM(), st.adamV());
+                if (cy != null && st.carry() != null) cy.restore(st.carry());
+                first = st.step();
+                running = st.running();
+                System.out.println(String.format(Locale.ROOT, "mask '%s': %s step %,d of %,d from %s, saved %s", start.name(),
+                        first >= steps ? "loaded at" : "resuming at", first, steps, checkpoint, org.modmask.Workspace.savedAt(checkpoint)));
+            }
+        }
+        long lastSave = System.nanoTime();
+        // no bar when the saved state holds every step: "0/3000 done in 0.0 s" would read as if nothing had happened
+        try (Sampled s = new Sampled(names, cy != null);
+             Progress bar = first < steps ? Progress.Factory.start("mask '" + start.name() + "'", steps) : null) {
+            for (long t = first; t < steps; t++) {
+                if (t == stopAt) Thread.currentThread().interrupt();
+                if (Thread.interrupted()) {     // JJava's interrupt only sets the thread's flag
+                    if (checkpoint != null) saveState(t, running, logits, adam, cy, state);
+                    throw new java.util.concurrent.CancellationException("mask '" + start.name() + "' interrupted at step " + t + " of " + steps
+                            + (checkpoint != null ? "; its state is saved in " + checkpoint + ": run it again to resume" : ""));
+                }
                 Map<String, INDArray> batch = data.rows(sampler.batch(t));
                 double loss = s.gradient(logits, batch, t);
                 batch.values().forEach(INDArray::close);    // free native memory now, not at the next GC
@@ -360,11 +403,64 @@ public final class Masks {
                 if (t % 20 == 19 || t == steps - 1)
                     bar.update(t + 1, Map.of("loss", running, "kept", new WeightMask(start.name(), logits).density()));
                 else bar.update(t + 1, Map.of("loss", running));
+                if (checkpoint != null && (t == steps - 1 || System.nanoTime() - lastSave >= checkpointEvery.toNanos())) {
+                    saveState(t + 1, running, logits, adam, cy, state);
+                    lastSave = System.nanoTime();
+                }
             }
         }
         if (cy != null) cy.endStage();
         if (watch != null) trace = watch.table;
         return new WeightMask(start.name(), logits);
+    }
+
+    /** What a saved state must match to be resumed: the settings, the start mask (its name and a digest) and the data. */
+    private Map<String, String> stateSettings(WeightMask start, Dataset data) {
+        Map<String, String> m = new TreeMap<>(settingsMap());
+        m.put("mask", start.name());
+        m.put("data", data.name() + " (" + data.size() + " examples)");
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            for (String p : start.params()) {
+                md.update(p.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                for (float f : start.logits(p).dup().data().asFloat()) md.update(java.nio.ByteBuffer.allocate(4).putFloat(f).array());
+            }
+            m.put("start", java.util.HexFormat.of().formatHex(md.digest()).substring(0, 16));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return m;
+    }
+
+    private MaskCheckpoint.State readState(Map<String, String> state, Map<String, INDArray> logits) {
+        MaskCheckpoint.State st;
+        try {
+            st = MaskCheckpoint.read(checkpoint);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e.getMessage() + ": delete it to train anew", e);
+        }
+        String diff = org.modmask.Settings.differences(st.settings(), state);
+        if (!diff.isEmpty())        // never resume another configuration's run: its mask would come back silently
+            throw new IllegalStateException("mask training state " + checkpoint + " was saved with other settings (" + diff
+                    + "): use another checkpoint path, or delete it to train anew");
+        if (st.step() > steps)
+            throw new IllegalStateException("mask training state " + checkpoint + " is at step " + st.step() + ", past the " + steps + " steps asked for");
+        for (var e : logits.entrySet()) {
+            INDArray saved = st.logits().get(e.getKey());
+            if (saved == null || !Arrays.equals(saved.shape(), e.getValue().shape()))
+                throw new IllegalStateException("mask training state " + checkpoint + " does not fit: '" + e.getKey() + "' is "
+                        + (saved == null ? "missing" : Arrays.toString(saved.shape())) + ", the mask has " + Arrays.toString(e.getValue().shape()));
+        }
+        return st;
+    }
+
+    private void saveState(long step, double running, Map<String, INDArray> logits, Adam adam, GradientCarry cy, Map<String, String> state) {
+        try {
+            MaskCheckpoint.save(checkpoint, new MaskCheckpoint.State(step, running, logits, adam.steps(), adam.firstMoments(),
+                    adam.secondMoments(), cy == null ? null : cy.snapshot(), state));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("could not save the mask training state to " + checkpoint, e);
+        }
     }
 
     /** The logits of a few weights, recorded about 100 times in a run (and at its start and end). */

@@ -99,6 +99,11 @@ class ProtocolTest {
         assertEquals(List.of("unmasked", "control", "+", "¬+", "¬+ (I/O full)", "×", "¬×", "¬× (I/O full)"),
                 r.accuracy().stringColumn("mask").asList());
         assertTrue(hasFile(dir.resolve("run-1"), "base-") && hasFile(dir.resolve("run-0"), "mask-u2b-"));
+        try (var files = Files.list(dir.resolve("run-0"))) {
+            assertEquals(0, files.filter(f -> f.toString().endsWith(".partial")).count(), "a finished stage leaves no training state behind");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         assertEquals(2, r.iou("+", "×").rowCount());
         assertEquals(6, r.convergence().rowCount());
         // the one-number summaries agree with the tables
