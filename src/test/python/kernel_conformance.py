@@ -119,6 +119,15 @@ class TypingIntoACell(unittest.TestCase):
         self.assertIn("Masks beta(double", content["data"]["text/plain"].replace("Masks.beta", "beta"))
         self.assertIn("Regularization strength", content["data"]["text/plain"])
 
+    def test_a_printf_loop_arrives_line_by_line(self):
+        streams = []
+        reply = self.kc.execute_interactive('for (int i = 0; i < 5; i++) System.out.printf("%-4s %,6d  %s%n", "row", i * 1000, "x");',
+                                            timeout=TIMEOUT, output_hook=lambda m: streams.append(m) if m["msg_type"] == "stream" else None)
+        self.assertEqual(reply["content"]["status"], "ok")
+        text = "".join(m["content"]["text"] for m in streams)
+        self.assertEqual(text.count("\n"), 5, text)
+        self.assertLessEqual(len(streams), 5, "one message per line at most, not one per printf piece")
+
     def test_enter_in_a_console_opens_a_new_line_inside_a_method(self):
         msg_id = self.kc.is_complete("int twice(int x) {")
         reply = self.kc.get_shell_msg(timeout=TIMEOUT)

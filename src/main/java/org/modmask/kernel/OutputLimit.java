@@ -1,5 +1,6 @@
 package org.modmask.kernel;
 
+import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -7,12 +8,18 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Caps what one cell prints (lines, default 10,000, {@code MODMASK_MAX_OUTPUT_LINES}): a cell that prints a million
- * lines would otherwise flood the browser and leave the notebook unresponsive. The cell keeps running; the rest of
- * its printing is dropped, with one line that says so.
+ * What one cell prints, passed on line by line and capped (default 10,000 lines, {@code MODMASK_MAX_OUTPUT_LINES}):
+ * <ul>
+ * <li>A {@code printf}'s pieces reach the client as one message per line. The base stream sends a message per write,
+ * and a 5-line printf loop arrived as 43 stream messages.</li>
+ * <li>A cell that prints a million lines would otherwise flood the browser and leave the notebook unresponsive. The
+ * cell keeps running; the rest of its printing is dropped, with one line that says so.</li>
+ * </ul>
+ * An explicit {@code flush()} and the cell's end pass on a line that has no newline yet.
  */
 final class OutputLimit extends FilterOutputStream {
     private final long maxLines;
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
     private long lines;
     private boolean noted;
 
@@ -31,38 +38,47 @@ final class OutputLimit extends FilterOutputStream {
     }
 
     static PrintStream wrap(PrintStream out, long maxLines) {
-        return new PrintStream(new OutputLimit(out, maxLines), false, StandardCharsets.UTF_8);   // flushing stays the base stream's business
+        // no autoflush: with it, PrintStream flushes after every piece it writes
+        return new PrintStream(new OutputLimit(out, maxLines), false, StandardCharsets.UTF_8);
     }
 
     @Override
-    public void write(int b) throws IOException {
-        if (lines >= maxLines) {
-            note();
-            return;
-        }
-        out.write(b);
-        if (b == '\n') lines++;
+    public synchronized void write(int b) throws IOException {
+        write(new byte[]{(byte) b}, 0, 1);
     }
 
     @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-        int start = off, end = off + len;
-        for (int i = off; i < end && lines < maxLines; i++) {
+    public synchronized void write(byte[] b, int off, int len) throws IOException {
+        boolean completed = false;
+        for (int i = off; i < off + len; i++) {
+            if (lines >= maxLines) {
+                note();
+                return;
+            }
+            line.write(b[i]);
             if (b[i] == '\n') {
+                line.writeTo(out);
+                line.reset();
                 lines++;
-                if (lines >= maxLines) {
-                    out.write(b, start, i + 1 - start);
-                    start = i + 1;
-                }
+                completed = true;
             }
         }
-        if (lines < maxLines) out.write(b, start, end - start);
-        else if (start < end) note();
+        if (completed) out.flush();
+    }
+
+    @Override
+    public synchronized void flush() throws IOException {
+        if (line.size() > 0 && lines < maxLines) {
+            line.writeTo(out);
+            line.reset();
+        }
+        out.flush();
     }
 
     private void note() throws IOException {
         if (noted) return;
         noted = true;
+        line.reset();
         out.write(("… output stopped after " + maxLines + " lines (MODMASK_MAX_OUTPUT_LINES); the cell goes on running\n")
                 .getBytes(StandardCharsets.UTF_8));
         out.flush();
