@@ -57,6 +57,11 @@ public final class AtomicFile {
         Files.createDirectories(dir);
         removeStale(dir, path.getFileName().toString());
         Path tmp = Files.createTempFile(dir, path.getFileName() + "." + ProcessHandle.current().pid() + ".", ".tmp");
+        try {   // a temporary file is private (0600); the result is an ordinary file others sharing the folder can read
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException ignored) {
+            // not a POSIX file system: its defaults apply
+        }
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 OutputStream buffered = new BufferedOutputStream(Channels.newOutputStream(ch));

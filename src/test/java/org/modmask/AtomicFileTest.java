@@ -48,6 +48,8 @@ class AtomicFileTest {
         Files.setLastModifiedTime(oldLive, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
         Path other = Files.write(dir.resolve("other.ckpt." + gone.pid() + ".5.tmp"), new byte[10]);
         AtomicFile.write(f, out -> out.write(new byte[]{1}));
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)),
+                "a saved result is an ordinary file, not a private temporary one");
         assertFalse(Files.exists(deadWriter), "its process is gone: removed at once");
         assertTrue(Files.exists(liveWriter), "a fresh file of a live process may be a save in progress");
         assertFalse(Files.exists(oldLive), "an hour-old one is stale whoever wrote it");
