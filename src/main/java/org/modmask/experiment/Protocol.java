@@ -201,8 +201,9 @@ public final class Protocol {
         if (runDir != null) {
             Path ckpt = baseCheckpoint(runDir, model, trainSettings);
             if (Files.exists(ckpt)) {
-                try {
-                    org.modmask.train.Checkpoint.read(ckpt);
+                // opening it needs the zip's central directory, which a cut file lacks; Train reads the contents
+                try (var zip = new java.util.zip.ZipFile(ckpt.toFile())) {
+                    if (zip.getEntry("config.properties") == null) throw new IOException("no configuration entry");
                 } catch (IOException damaged) {
                     try {
                         Path aside = setAside(ckpt);

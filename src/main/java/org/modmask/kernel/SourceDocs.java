@@ -93,7 +93,7 @@ final class SourceDocs {
     String javadoc(String signature) {
         Member m = Member.parse(signature);
         if (m == null) return null;
-        for (String owner : m.ownerCandidates()) {
+        for (String owner : m.owners()) {
             for (Source s : bySimpleName.getOrDefault(owner, List.of())) {
                 String doc = docs(s).get(m.key());
                 if (doc != null) return plain(doc);
@@ -140,10 +140,6 @@ final class SourceDocs {
         private static List<String> owners(String q) {
             String s = simpleOwner(q);
             return s.isEmpty() ? List.of() : List.of(s.split("\\.")[0]);
-        }
-
-        List<String> ownerCandidates() {
-            return owners;
         }
     }
 

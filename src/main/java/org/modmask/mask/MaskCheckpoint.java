@@ -2,12 +2,12 @@ package org.modmask.mask;
 
 import org.modmask.AtomicFile;
 import org.modmask.Settings;
+import org.modmask.train.Checkpoint;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.*;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.*;
 import java.util.zip.ZipEntry;
@@ -48,22 +48,12 @@ final class MaskCheckpoint {
                 zip.putNextEntry(new ZipEntry("state.properties"));
                 p.store(zip, "mask training state");
                 zip.closeEntry();
-                write(zip, "logits/", s.logits());
-                write(zip, "adam.m/", s.adamM());
-                write(zip, "adam.v/", s.adamV());
-                if (s.carry() != null) write(zip, "carry/", s.carry().g());
+                Checkpoint.writeArrays(zip, "logits/", s.logits());
+                Checkpoint.writeArrays(zip, "adam.m/", s.adamM());
+                Checkpoint.writeArrays(zip, "adam.v/", s.adamV());
+                if (s.carry() != null) Checkpoint.writeArrays(zip, "carry/", s.carry().g());
             }
         });
-    }
-
-    private static void write(ZipOutputStream zip, String prefix, Map<String, INDArray> arrays) throws IOException {
-        for (var e : arrays.entrySet()) {
-            zip.putNextEntry(new ZipEntry(prefix + e.getKey()));
-            DataOutputStream d = new DataOutputStream(zip);
-            Nd4j.write(e.getValue(), d);
-            d.flush();
-            zip.closeEntry();
-        }
     }
 
     static State read(Path path) throws IOException {
@@ -84,7 +74,7 @@ final class MaskCheckpoint {
                 }
             }
         } catch (IOException | RuntimeException ex) {
-            throw new IOException("mask training state " + path + " is damaged or not one: " + WeightMask.rootMessage(ex), ex);
+            throw new IOException("mask training state " + path + " is damaged or not one: " + Checkpoint.rootMessage(ex), ex);
         }
         if (settings == null || !p.containsKey("step"))
             throw new IOException("mask training state " + path + " lacks its settings or step: not a mask training state");
@@ -94,10 +84,5 @@ final class MaskCheckpoint {
                 Integer.parseInt(p.getProperty("carry.stages")));
         return new State(Long.parseLong(p.getProperty("step")), Double.parseDouble(p.getProperty("running")), arrays.get("logits/"),
                 Long.parseLong(p.getProperty("adam.steps")), arrays.get("adam.m/"), arrays.get("adam.v/"), carry, settings);
-    }
-
-    /** Deletes a finished run's state (after its mask was saved); a missing file is fine. */
-    static void delete(Path path) throws IOException {
-        Files.deleteIfExists(path);
     }
 }

@@ -423,7 +423,10 @@ public final class Masks {
             java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
             for (String p : start.params()) {
                 md.update(p.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                for (float f : start.logits(p).dup().data().asFloat()) md.update(java.nio.ByteBuffer.allocate(4).putFloat(f).array());
+                float[] f = start.logits(p).dup().data().asFloat();
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * f.length);
+                b.asFloatBuffer().put(f);
+                md.update(b);
             }
             m.put("start", java.util.HexFormat.of().formatHex(md.digest()).substring(0, 16));
         } catch (java.security.NoSuchAlgorithmException e) {

@@ -223,13 +223,7 @@ public final class WeightMask {
                     zip.write(org.modmask.Settings.canonical(settings).getBytes(java.nio.charset.StandardCharsets.UTF_8));
                     zip.closeEntry();
                 }
-                for (var e : logits.entrySet()) {
-                    zip.putNextEntry(new ZipEntry("logits/" + e.getKey()));
-                    DataOutputStream d = new DataOutputStream(zip);
-                    Nd4j.write(e.getValue(), d);
-                    d.flush();
-                    zip.closeEntry();
-                }
+                org.modmask.train.Checkpoint.writeArrays(zip, "logits/", logits);
             }
         });
     }
@@ -248,7 +242,7 @@ public final class WeightMask {
             }
         } catch (IOException | RuntimeException ex) {
             // ND4J wraps a truncated stream as "Unexpected end of ZLIB input stream", without the file
-            throw new IOException("mask file " + path + " is damaged or not a modmask mask: " + rootMessage(ex), ex);
+            throw new IOException("mask file " + path + " is damaged or not a modmask mask: " + org.modmask.train.Checkpoint.rootMessage(ex), ex);
         }
         if (m.isEmpty()) throw new IOException("mask file " + path + " holds no mask logits");
         try {
@@ -256,13 +250,6 @@ public final class WeightMask {
         } catch (IllegalArgumentException ex) {
             throw new IOException("mask file " + path + ": " + ex.getMessage(), ex);
         }
-    }
-
-    /** The innermost message of an exception chain (ND4J's wrappers say little). */
-    static String rootMessage(Throwable t) {
-        String msg = t.toString();
-        for (Throwable c = t; c != null; c = c.getCause()) if (c.getMessage() != null) msg = c.getClass().getSimpleName() + ": " + c.getMessage();
-        return msg;
     }
 
     /** Checks that this mask fits a model (names and shapes). */

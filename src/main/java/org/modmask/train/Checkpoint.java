@@ -57,7 +57,8 @@ public final class Checkpoint {
         });
     }
 
-    private static void writeArrays(ZipOutputStream zip, String prefix, Map<String, INDArray> arrays) throws IOException {
+    /** Writes each array as a zip entry {@code prefix + name} (ND4J's format); masks and their training state use it too. */
+    public static void writeArrays(ZipOutputStream zip, String prefix, Map<String, INDArray> arrays) throws IOException {
         for (var e : arrays.entrySet()) {
             zip.putNextEntry(new ZipEntry(prefix + e.getKey()));
             DataOutputStream dos = new DataOutputStream(zip);
@@ -65,6 +66,16 @@ public final class Checkpoint {
             dos.flush();
             zip.closeEntry();
         }
+    }
+
+    /**
+     * The innermost message of an exception chain, with its type: ND4J wraps a truncated stream as "Unexpected end of
+     * ZLIB input stream" deep inside, and the outer messages say less.
+     */
+    public static String rootMessage(Throwable t) {
+        String msg = t.toString();
+        for (Throwable c = t; c != null; c = c.getCause()) if (c.getMessage() != null) msg = c.getClass().getSimpleName() + ": " + c.getMessage();
+        return msg;
     }
 
     /** Reads a checkpoint without applying it. */
@@ -89,10 +100,7 @@ public final class Checkpoint {
                 }
             }
         } catch (IOException | RuntimeException ex) {
-            // ND4J wraps a truncated stream as "Unexpected end of ZLIB input stream", without the file
-            String why = ex.toString();
-            for (Throwable c = ex; c != null; c = c.getCause()) if (c.getMessage() != null) why = c.getClass().getSimpleName() + ": " + c.getMessage();
-            throw new IOException("checkpoint " + path + " is damaged or not a modmask checkpoint: " + why, ex);
+            throw new IOException("checkpoint " + path + " is damaged or not a modmask checkpoint: " + rootMessage(ex), ex);
         }
         if (!meta.containsKey("checkpoint.step")) throw new IOException("checkpoint " + path + " has no configuration entry");
         long step = Long.parseLong(meta.getProperty("checkpoint.step"));
