@@ -302,8 +302,8 @@ public final class Protocol {
                 }
                 if (w != null && settings.equals(Settings.read(keyed)) && w.params().equals(m.selected()) && fits(w, model)) {
                     if (m.carry() != null) m.carry().skipStage();
-                    System.out.println(name + ": mask '" + stage + "' loaded from " + keyed.getFileName() + ", saved "
-                            + Workspace.savedAt(keyed) + " (" + String.format(Locale.ROOT, "%,d", m.steps()) + " steps, β " + m.beta() + ")");
+                    System.out.println(name + ": mask '" + stage + "' (β " + m.beta() + ") loaded from " + keyed.getFileName() + "; "
+                            + org.modmask.Provenance.describe(w.provenance()));
                     return w.named(stage);
                 }
             }

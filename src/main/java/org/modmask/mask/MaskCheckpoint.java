@@ -25,7 +25,7 @@ final class MaskCheckpoint {
     }
 
     record State(long step, double running, Map<String, INDArray> logits, long adamSteps, Map<String, INDArray> adamM,
-                 Map<String, INDArray> adamV, GradientCarry.State carry, Map<String, String> settings) {
+                 Map<String, INDArray> adamV, GradientCarry.State carry, Map<String, String> settings, Map<String, String> provenance) {
     }
 
     static void save(Path path, State s) throws IOException {
@@ -34,6 +34,11 @@ final class MaskCheckpoint {
                 zip.putNextEntry(new ZipEntry(Settings.ENTRY));
                 zip.write(Settings.canonical(s.settings()).getBytes(StandardCharsets.UTF_8));
                 zip.closeEntry();
+                if (s.provenance() != null) {
+                    zip.putNextEntry(new ZipEntry(org.modmask.Provenance.ENTRY));
+                    zip.write(org.modmask.Provenance.bytes(s.provenance()));
+                    zip.closeEntry();
+                }
                 Properties p = new Properties();
                 p.setProperty("step", Long.toString(s.step()));
                 p.setProperty("running", Double.toString(s.running()));
@@ -58,7 +63,7 @@ final class MaskCheckpoint {
 
     static State read(Path path) throws IOException {
         Properties p = new Properties();
-        Map<String, String> settings = null;
+        Map<String, String> settings = null, provenance = null;
         Map<String, Map<String, INDArray>> arrays = new HashMap<>();
         for (String prefix : List.of("logits/", "adam.m/", "adam.v/", "carry/")) arrays.put(prefix, new LinkedHashMap<>());
         try (ZipFile zf = new ZipFile(path.toFile())) {
@@ -66,6 +71,7 @@ final class MaskCheckpoint {
                 InputStream in = new BufferedInputStream(zf.getInputStream(e));
                 String n = e.getName();
                 if (n.equals(Settings.ENTRY)) settings = Settings.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                else if (n.equals(org.modmask.Provenance.ENTRY)) provenance = Settings.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
                 else if (n.equals("state.properties")) p.load(in);
                 else {
                     String prefix = n.substring(0, n.indexOf('/') + 1);
@@ -83,6 +89,6 @@ final class MaskCheckpoint {
                 Double.parseDouble(p.getProperty("carry.factorSum")), Long.parseLong(p.getProperty("carry.factorCount")),
                 Integer.parseInt(p.getProperty("carry.stages")));
         return new State(Long.parseLong(p.getProperty("step")), Double.parseDouble(p.getProperty("running")), arrays.get("logits/"),
-                Long.parseLong(p.getProperty("adam.steps")), arrays.get("adam.m/"), arrays.get("adam.v/"), carry, settings);
+                Long.parseLong(p.getProperty("adam.steps")), arrays.get("adam.m/"), arrays.get("adam.v/"), carry, settings, provenance);
     }
 }

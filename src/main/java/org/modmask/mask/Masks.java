@@ -40,6 +40,7 @@ public final class Masks {
     private final Model model;
     private Predicate<Param> filter;
     private boolean maskBiases = false;
+    private org.modmask.Provenance clock;        // the current training's, for the manifests it saves
     private double beta = 1e-4;
     private double lr = 1e-2;
     private long steps = 10_000;
@@ -367,6 +368,7 @@ public final class Masks {
         Map<String, String> state = checkpoint == null ? null : stateSettings(start, data);
         long first = 0;
         double running = Double.NaN;
+        Map<String, String> prior = null;
         if (checkpoint != null) {
             org.modmask.Workspace.writable(checkpoint.toAbsolutePath().getParent(), "choose another checkpoint path");
             if (java.nio.file.Files.exists(checkpoint)) {
@@ -377,10 +379,12 @@ public final class Masks {
                 if (cy != null && st.carry() != null) cy.restore(st.carry());
                 first = st.step();
                 running = st.running();
-                System.out.println(String.format(Locale.ROOT, "mask '%s': %s step %,d of %,d from %s, saved %s", start.name(),
-                        first >= steps ? "loaded at" : "resuming at", first, steps, checkpoint, org.modmask.Workspace.savedAt(checkpoint)));
+                prior = st.provenance();
+                System.out.println(String.format(Locale.ROOT, "mask '%s': %s step %,d of %,d from %s; %s", start.name(),
+                        first >= steps ? "loaded at" : "resuming at", first, steps, checkpoint, org.modmask.Provenance.describe(prior)));
             }
         }
+        clock = org.modmask.Provenance.start(prior);
         long lastSave = System.nanoTime();
         // no bar when the saved state holds every step: "0/3000 done in 0.0 s" would read as if nothing had happened
         try (Sampled s = new Sampled(names, cy != null);
@@ -411,7 +415,8 @@ public final class Masks {
         }
         if (cy != null) cy.endStage();
         if (watch != null) trace = watch.table;
-        return new WeightMask(start.name(), logits);
+        // a state that already held every step was only loaded: its manifest says when and how it was trained
+        return new WeightMask(start.name(), logits).provenance(first >= steps && prior != null ? prior : clock.manifest(steps));
     }
 
     /** What a saved state must match to be resumed: the settings, the start mask (its name and a digest) and the data. */
@@ -460,7 +465,7 @@ public final class Masks {
     private void saveState(long step, double running, Map<String, INDArray> logits, Adam adam, GradientCarry cy, Map<String, String> state) {
         try {
             MaskCheckpoint.save(checkpoint, new MaskCheckpoint.State(step, running, logits, adam.steps(), adam.firstMoments(),
-                    adam.secondMoments(), cy == null ? null : cy.snapshot(), state));
+                    adam.secondMoments(), cy == null ? null : cy.snapshot(), state, clock.manifest(step)));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("could not save the mask training state to " + checkpoint, e);
         }

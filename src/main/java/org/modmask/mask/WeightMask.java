@@ -36,6 +36,8 @@ public final class WeightMask {
 
     private final String name;
     private final LinkedHashMap<String, INDArray> logits;
+    /** What made it ({@link org.modmask.Provenance}): set by training and by {@link #load}; null when unknown. */
+    private java.util.SortedMap<String, String> provenance;
 
     public WeightMask(String name, Map<String, INDArray> logits) {
         if (logits.isEmpty()) throw new IllegalArgumentException("mask '" + name + "' covers no parameter");
@@ -61,7 +63,20 @@ public final class WeightMask {
     }
 
     public WeightMask named(String newName) {
-        return new WeightMask(newName, logits);
+        return new WeightMask(newName, logits).provenance(provenance);
+    }
+
+    /**
+     * When, how long and by which code this mask was trained ({@link org.modmask.Provenance#describe} reads it), or null
+     * for a mask made otherwise (combined, constant, or loaded from a file that predates manifests).
+     */
+    public java.util.SortedMap<String, String> provenance() {
+        return provenance == null ? null : java.util.Collections.unmodifiableSortedMap(provenance);
+    }
+
+    WeightMask provenance(Map<String, String> p) {
+        this.provenance = p == null ? null : new java.util.TreeMap<>(p);
+        return this;
     }
 
     /** The masked parameters, in order. */
@@ -223,6 +238,11 @@ public final class WeightMask {
                     zip.write(org.modmask.Settings.canonical(settings).getBytes(java.nio.charset.StandardCharsets.UTF_8));
                     zip.closeEntry();
                 }
+                if (provenance != null) {
+                    zip.putNextEntry(new ZipEntry(org.modmask.Provenance.ENTRY));
+                    zip.write(org.modmask.Provenance.bytes(provenance));
+                    zip.closeEntry();
+                }
                 org.modmask.train.Checkpoint.writeArrays(zip, "logits/", logits);
             }
         });
@@ -231,6 +251,7 @@ public final class WeightMask {
     public static WeightMask load(Path path) throws IOException {
         String n = path.getFileName().toString();
         LinkedHashMap<String, INDArray> m = new LinkedHashMap<>();
+        java.util.SortedMap<String, String> prov = null;
         if (!Files.isRegularFile(path)) throw new java.io.FileNotFoundException("no mask file at " + path);
         // ZipFile, not a stream: it needs the central directory at the end, so a truncated file fails here instead of
         // quietly loading the parameters before the cut
@@ -238,6 +259,8 @@ public final class WeightMask {
             for (ZipEntry e : java.util.Collections.list(zf.entries())) {
                 var zip = new BufferedInputStream(zf.getInputStream(e));
                 if (e.getName().equals("name")) n = new String(zip.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                else if (e.getName().equals(org.modmask.Provenance.ENTRY))
+                    prov = org.modmask.Settings.parse(new String(zip.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
                 else if (e.getName().startsWith("logits/")) m.put(e.getName().substring(7), Nd4j.read(new DataInputStream(zip)));
             }
         } catch (IOException | RuntimeException ex) {
@@ -246,7 +269,7 @@ public final class WeightMask {
         }
         if (m.isEmpty()) throw new IOException("mask file " + path + " holds no mask logits");
         try {
-            return new WeightMask(n, m);
+            return new WeightMask(n, m).provenance(prov);
         } catch (IllegalArgumentException ex) {
             throw new IOException("mask file " + path + ": " + ex.getMessage(), ex);
         }

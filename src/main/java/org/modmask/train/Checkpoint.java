@@ -36,6 +36,11 @@ public final class Checkpoint {
 
     /** Saves atomically; on any failure the previous file at {@code path} is left untouched. */
     public static void save(Path path, State s) throws IOException {
+        save(path, s, null);
+    }
+
+    /** {@link #save(Path, State)} with the run's manifest ({@link org.modmask.Provenance}), when known. */
+    public static void save(Path path, State s, java.util.Map<String, String> provenance) throws IOException {
         org.modmask.AtomicFile.write(path, out -> {
             try (ZipOutputStream zip = new ZipOutputStream(out)) {
                 Properties meta = new Properties();
@@ -49,6 +54,11 @@ public final class Checkpoint {
                 zip.putNextEntry(new ZipEntry(org.modmask.Settings.ENTRY));   // what made it, in the form every result uses
                 zip.write(org.modmask.Settings.canonical(Train.settingsOf(s.config())).getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 zip.closeEntry();
+                if (provenance != null) {
+                    zip.putNextEntry(new ZipEntry(org.modmask.Provenance.ENTRY));
+                    zip.write(org.modmask.Provenance.bytes(provenance));
+                    zip.closeEntry();
+                }
                 writeArrays(zip, "param/", s.params());
                 writeArrays(zip, "adam.m/", s.adamM());
                 writeArrays(zip, "adam.v/", s.adamV());
@@ -90,7 +100,7 @@ public final class Checkpoint {
                 String n = e.getName();
                 java.io.InputStream zip = new BufferedInputStream(zf.getInputStream(e));
                 if (n.equals("config.properties")) meta.load(zip);
-                else if (n.equals(org.modmask.Settings.ENTRY)) zip.readAllBytes();     // the same settings, for Settings.read
+                else if (!n.contains("/")) zip.readAllBytes();   // settings and manifest, for Settings.read and Provenance.read
                 else {
                     INDArray a = Nd4j.read(new DataInputStream(zip));
                     if (n.startsWith("param/")) params.put(n.substring(6), a);

@@ -43,6 +43,7 @@ public final class Train {
     private final LinkedHashMap<String, INDArray> lastGradient = new LinkedHashMap<>();
     private double momentum = -1, weightDecay = 0;
     private long[] lrDrops = new long[0];
+    private org.modmask.Provenance clock;         // the current run's, for the manifests its checkpoints carry
     private org.modmask.data.Augment augment;
     private Dataset validation;
     private long validateEvery;
@@ -311,6 +312,7 @@ public final class Train {
         if (checkpoint != null)     // a checkpoint that cannot be saved should fail now, not after the training
             org.modmask.Workspace.writable(checkpoint.toAbsolutePath().getParent(), "choose another checkpoint path");
         if (checkpoint != null && Files.exists(checkpoint)) start = resume(adam, sgd);
+        clock = org.modmask.Provenance.start(start > 0 ? org.modmask.Provenance.readQuietly(checkpoint) : null);
         if (restoreBest && checkpoint != null && Files.exists(bestFile())) best = readBest();
         if (schedule != null && schedule.stopped()) start = steps;                  // stopped early before: nothing left to do
         if (start > 0) System.out.println(resumed(start));
@@ -413,13 +415,13 @@ public final class Train {
 
     /** What a resumed run says: where its steps come from, and when they were saved. */
     private String resumed(long start) {
-        String when = org.modmask.Workspace.savedAt(checkpoint);
+        String made = org.modmask.Provenance.describe(org.modmask.Provenance.readQuietly(checkpoint));
         String key = org.modmask.Settings.key(settings()).substring(0, 8);
         return start >= steps
-                ? String.format(java.util.Locale.ROOT, "training %s: loaded from %s, saved %s: all %,d steps done with these settings (key %s)",
-                model.kind(), checkpoint, when, steps, key)
-                : String.format(java.util.Locale.ROOT, "training %s: resuming at step %,d of %,d from %s, saved %s (settings key %s)",
-                model.kind(), start, steps, checkpoint, when, key);
+                ? String.format(java.util.Locale.ROOT, "training %s: loaded from %s: all %,d steps done with these settings (key %s); %s",
+                model.kind(), checkpoint, steps, key, made)
+                : String.format(java.util.Locale.ROOT, "training %s: resuming at step %,d of %,d from %s (settings key %s); so far %s",
+                model.kind(), start, steps, checkpoint, key, made);
     }
 
     private long resume(Adam adam, Sgd sgd) {
@@ -455,7 +457,8 @@ public final class Train {
         try {
             Checkpoint.save(checkpoint, sgd != null
                     ? new Checkpoint.State(config(), step, model.snapshot(), sgd.steps(), sgd.velocity(), Map.of(), lastGradient)
-                    : new Checkpoint.State(config(), step, model.snapshot(), adam.steps(), adam.firstMoments(), adam.secondMoments(), lastGradient));
+                    : new Checkpoint.State(config(), step, model.snapshot(), adam.steps(), adam.firstMoments(), adam.secondMoments(), lastGradient),
+                    clock == null ? null : clock.manifest(step));
         } catch (IOException e) {
             throw new UncheckedIOException("could not save checkpoint " + checkpoint, e);
         }

@@ -51,8 +51,8 @@ class CheckpointTest {
             System.setOut(old);
         }
         String said = out.toString(java.nio.charset.StandardCharsets.UTF_8);
-        assertTrue(said.contains("loaded from " + ck + ", saved 20"), said);
-        assertTrue(said.contains("all 4 steps done with these settings (key "), said);
+        assertTrue(said.contains("loaded from " + ck + ": all 4 steps done with these settings (key "), said);
+        assertTrue(said.contains("; trained 20") && said.contains(" (4 steps, ") && said.contains("code " + org.modmask.Provenance.codeVersion()), said);
         assertTrue(said.contains("resuming at step 4 of 6 from " + ck), said);
         assertFalse(said.contains("0/4"), "no empty progress bar for a run that was already done: " + said);
     }
@@ -114,5 +114,26 @@ class CheckpointTest {
         assertEquals(3, Checkpoint.read(ck).step(), "the interrupted step is saved");
         Train.of(Mlp.classifier(20, new int[]{8}, 10, 3)).steps(5).batchSize(8).checkpoint(ck).run(Toy.addMod10());
         assertEquals(5, Checkpoint.read(ck).step(), "and a second run resumes from it");
+    }
+
+    /** A checkpoint carries its manifest; a resumed run adds a sitting, keeps the start time and sums the wall time. */
+    @Test
+    void aCheckpointCarriesItsManifestAcrossSittings(@TempDir Path dir) throws Exception {
+        Path ck = dir.resolve("net.ckpt");
+        Train.of(Mlp.classifier(20, new int[]{8}, 10, 3)).steps(4).batchSize(8).checkpoint(ck).run(Toy.addMod10());
+        var first = org.modmask.Provenance.read(ck);
+        assertEquals("4", first.get("steps"));
+        assertEquals("1", first.get("sittings"));
+        for (String k : java.util.List.of("code", "preset", "machine", "java", "threads", "started", "ended", "wall.seconds"))
+            assertTrue(first.containsKey(k), k + " in " + first);
+        Train.of(Mlp.classifier(20, new int[]{8}, 10, 3)).steps(6).batchSize(8).checkpoint(ck).run(Toy.addMod10());
+        var second = org.modmask.Provenance.read(ck);
+        assertEquals("6", second.get("steps"));
+        assertEquals("2", second.get("sittings"));
+        assertEquals(first.get("started"), second.get("started"));
+        assertTrue(Double.parseDouble(second.get("wall.seconds")) >= Double.parseDouble(first.get("wall.seconds")));
+        var runs = org.modmask.Workspace.runs(dir);
+        assertEquals("network", runs.stringColumn("kind").get(0));
+        assertEquals("complete", runs.stringColumn("status").get(0), runs.print());
     }
 }
