@@ -290,6 +290,65 @@ public final class ModularitySweep {
             return methods.stream().map(Associations.Method::key).toArray(String[]::new);
         }
 
+        /** How many untrained networks the null band rests on. */
+        public int untrainedCount() {
+            Set<Integer> seeds = new TreeSet<>();
+            for (int r = 0; r < table.rowCount(); r++)
+                if (table.stringColumn("regularizer").get(r).equals("untrained")) seeds.add(table.intColumn("seed").getInt(r));
+            return seeds.size();
+        }
+
+        /** The lowest test accuracy (%) of the networks trained with one regularizer, e.g. "dropout". */
+        public double lowestAccuracy(String regularizer) {
+            double low = Double.NaN;
+            for (int r = 0; r < table.rowCount(); r++)
+                if (table.stringColumn("regularizer").get(r).equals(regularizer)) {
+                    double a = 100 * table.doubleColumn("accuracy").getDouble(r);
+                    low = Double.isNaN(low) ? a : Math.min(low, a);
+                }
+            return low;
+        }
+
+        /**
+         * Mean Q at a regularizer's strongest value minus at its weakest, among the values whose networks passed the
+         * accuracy cut-off ("up to the cut-off", as the paper reads its curves); NaN when fewer than two did.
+         */
+        public double rise(String regularizer, Associations.Method m) {
+            double[] q = finiteQ(regularizer, m);
+            return q.length < 2 ? Double.NaN : q[q.length - 1] - q[0];
+        }
+
+        /** Mean Q at a regularizer's strongest value that passed the cut-off, in null standard deviations above the null's mean. */
+        public double zAboveNull(String regularizer, Associations.Method m) {
+            double[] q = finiteQ(regularizer, m);
+            Table band = nullBand();
+            int row = band.stringColumn("method").asList().indexOf(m.key());
+            if (row < 0) throw new IllegalArgumentException("the sweep did not compute " + m.key());
+            double sd = band.doubleColumn("Q std").getDouble(row);
+            return sd > 0 && q.length > 0 ? (q[q.length - 1] - band.doubleColumn("Q mean").getDouble(row)) / sd : Double.NaN;
+        }
+
+        private double[] finiteQ(String regularizer, Associations.Method m) {
+            return qVs(regularizer).doubleColumn(m.key()).asList().stream().mapToDouble(Double::doubleValue).filter(v -> !Double.isNaN(v)).toArray();
+        }
+
+        /**
+         * How much better the partitions of the two normalized measures of one family agree than the partitions across
+         * families do: element-sim of the within-family pair minus the mean over the four cross-family pairs, on the
+         * agreement with the untrained networks' agreement subtracted (as the paper's figure does).
+         */
+        public double familyLead(boolean upstream) {
+            List<Integer> up = new ArrayList<>(), down = new ArrayList<>();
+            for (int i = 0; i < methods.size(); i++)
+                if (methods.get(i).normalized()) (methods.get(i).upstream() ? up : down).add(i);
+            if (up.size() != 2 || down.size() != 2) throw new IllegalStateException("needs the four normalized measures, has " + methods);
+            double[][] a = agreementMinusUntrained();
+            List<Integer> fam = upstream ? up : down;
+            double within = a[fam.get(0)][fam.get(1)], across = 0;
+            for (int i : up) for (int j : down) across += a[i][j] / 4;
+            return within - across;
+        }
+
         private double[][] average(String key) {
             double[][] s = agreementSum.get(key);
             if (s == null) throw new IllegalStateException("no " + key + " network passed the accuracy cut-off");

@@ -296,7 +296,7 @@ public final class Paper {
                     s.pick("L2 strengths", new double[]{1e-3}, new double[]{1e-5, 1e-3, 1e-1},
                             new double[]{1e-5, 3.16e-5, 1e-4, 3.16e-4, 1e-3, 3.16e-3, 1e-2, 3.16e-2, 1e-1}, "one value per two decades over the paper's range"),
                     s.pick("seeds per setting", 1, 1, 9, "one seed: each setting's networks cost minutes"),
-                    s.pick("untrained networks (the null)", 2, 4, 100, "four untrained networks for the null band"),
+                    s.pick("untrained networks (the null)", 2, 10, 100, "ten: a null band needs at least that many; each costs a clustering, not a training"),
                     s.pick("probe images", 500, 2_000, 10_000, "associations on 2,000 test images"),
                     s.pick("clustering steps", 500, 5_000, 5_000, ""),
                     s.pick("dropout rates shown as heatmaps (ours)", new double[]{0.5}, new double[]{0.1, 0.5}, new double[]{0.1, 0.3, 0.5},

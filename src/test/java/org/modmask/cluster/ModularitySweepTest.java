@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Test;
 import org.modmask.data.Mnist;
 import org.modmask.train.Progress;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 /** A tiny MNIST sweep: every network is clustered; networks under the accuracy cut-off stay out of the means. */
@@ -26,6 +28,33 @@ class ModularitySweepTest {
         assertEquals(0.0, r.agreementMinusUntrained()[1][1], 1e-12);
         var e = assertThrows(IllegalArgumentException.class, () -> r.qVs("l2"));
         assertTrue(e.getMessage().contains("l2"), e.getMessage());
+    }
+
+    /** The numbers a claims table reads: the null's size, accuracy, rise, distance from the null, and the family lead. */
+    @Test
+    void claimInputsFollowTheirDefinitions() {
+        var N = List.of(Associations.Method.FORWARD_COV_NORM, Associations.Method.FORWARD_JAC_NORM,
+                Associations.Method.BACKWARD_JAC_NORM, Associations.Method.BACKWARD_HESS_NORM);
+        var r = ModularitySweep.of(Mnist.train(), Mnist.test()).hidden(24, 24).steps(300).dropout(0.0, 0.5).untrained(3)
+                .probe(200).clusterSteps(100).methods(N.toArray(Associations.Method[]::new)).run();
+        assertEquals(3, r.untrainedCount());
+        double low = r.lowestAccuracy("dropout");
+        assertTrue(low > 50 && low <= 100, "accuracy in %: " + low);
+        assertTrue(Double.isNaN(r.lowestAccuracy("l1")), "no L1 networks");
+        var m = Associations.Method.FORWARD_COV_NORM;
+        var q = r.qVs("dropout");
+        assertEquals(q.doubleColumn(m.key()).getDouble(1) - q.doubleColumn(m.key()).getDouble(0), r.rise("dropout", m), 1e-12);
+        var band = r.nullBand();
+        double mu = band.doubleColumn("Q mean").getDouble(0), sd = band.doubleColumn("Q std").getDouble(0);
+        assertEquals((q.doubleColumn(m.key()).getDouble(1) - mu) / sd, r.zAboveNull("dropout", m), 1e-9);
+        double[][] a = r.agreementMinusUntrained();      // order: cov, jac (upstream), bjac, hess (downstream)
+        double across = (a[0][2] + a[0][3] + a[1][2] + a[1][3]) / 4;
+        assertEquals(a[0][1] - across, r.familyLead(true), 1e-12);
+        assertEquals(a[2][3] - across, r.familyLead(false), 1e-12);
+        var two = ModularitySweep.of(Mnist.train(), Mnist.test()).hidden(8, 8).steps(10).dropout(0.0).untrained(1)
+                .probe(100).clusterSteps(10).methods(Associations.Method.FORWARD_COV_NORM, Associations.Method.BACKWARD_JAC_NORM).run();
+        var e = assertThrows(IllegalStateException.class, () -> two.familyLead(true));
+        assertTrue(e.getMessage().contains("four normalized measures"), e.getMessage());
     }
 
     /** The TMLR schedule: a held-out tenth validated once per epoch; the network stops early and keeps its best weights. */
