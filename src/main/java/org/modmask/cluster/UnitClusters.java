@@ -68,6 +68,9 @@ public final class UnitClusters {
             int done = 0;
             for (Associations.Method m : methods)
                 for (int l = 0; l < layers; l++) {
+                    if (Thread.interrupted())      // JJava's interrupt only sets the thread's flag; a sweep's networks stay saved
+                        throw new java.util.concurrent.CancellationException("clustering " + name + " interrupted after " + done + " of "
+                                + methods.size() * layers + " partitions; its networks' checkpoints are kept: run it again to go on");
                     double[][] a = associations.matrix(m, l);
                     matrices.put(key(m, l), a);
                     partitions.put(key(m, l), Clusterer.of(a).steps(steps).seed(seed + 31L * l + m.ordinal()).run());

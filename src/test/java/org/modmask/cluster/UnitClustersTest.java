@@ -84,4 +84,14 @@ class UnitClustersTest {
         assertEquals(List.of(1.0, -1.0, -1.0), t.doubleColumn("preference").asList());
         assertEquals(30.0, t.doubleColumn("a weights per unit").get(0), 0);
     }
+
+    /** An interrupt (JJava's only sets the thread's flag) stops the clustering between partitions, with a message. */
+    @Test
+    void anInterruptStopsTheClustering() {
+        Model net = Mlp.classifier(20, new int[]{8, 8}, 10, 1);
+        Thread.currentThread().interrupt();
+        var e = assertThrows(java.util.concurrent.CancellationException.class, () -> UnitClusters.of(net, Toy.addMod10()).steps(10).run());
+        assertTrue(e.getMessage().contains("interrupted after 0 of"), e.getMessage());
+        assertFalse(Thread.currentThread().isInterrupted(), "the flag is consumed");
+    }
 }
