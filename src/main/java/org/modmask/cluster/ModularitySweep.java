@@ -329,7 +329,8 @@ public final class ModularitySweep {
         }
 
         private double[] finiteQ(String regularizer, Associations.Method m) {
-            return qVs(regularizer).doubleColumn(m.key()).asList().stream().mapToDouble(Double::doubleValue).filter(v -> !Double.isNaN(v)).toArray();
+            var col = qVs(regularizer).doubleColumn(m.key());      // a NaN mean is a missing value to Tablesaw: read by row
+            return java.util.stream.IntStream.range(0, col.size()).mapToDouble(col::getDouble).filter(v -> !Double.isNaN(v)).toArray();
         }
 
         /**

@@ -23,6 +23,8 @@ class ModularitySweepTest {
                 .probe(200).clusterSteps(100).methods(Associations.Method.FORWARD_COV_NORM, Associations.Method.BACKWARD_JAC_NORM).run();
         assertEquals((1 + 1 + 2) * 2 * 2, r.table().rowCount(), "networks × methods × layers");
         assertTrue(Double.isNaN(r.qVs("l1").doubleColumn("forward_cov_norm").getDouble(0)), "L1 = 10 cannot reach 80 %: no Q");
+        assertTrue(Double.isNaN(r.rise("l1", Associations.Method.FORWARD_COV_NORM)), "no value passed the cut-off: no rise");
+        assertTrue(Double.isNaN(r.zAboveNull("l1", Associations.Method.FORWARD_COV_NORM)));
         assertEquals(2, r.nullBand().rowCount());
         assertEquals(1.0, r.agreement()[0][0], 1e-12);
         assertEquals(0.0, r.agreementMinusUntrained()[1][1], 1e-12);
