@@ -302,7 +302,7 @@ public final class Protocol {
                 }
                 if (w != null && settings.equals(Settings.read(keyed)) && w.params().equals(m.selected()) && fits(w, model)) {
                     if (m.carry() != null) m.carry().skipStage();
-                    System.out.println(name + ": mask '" + stage + "' (β " + m.beta() + ") loaded from " + keyed.getFileName() + "; "
+                    System.out.println(name + ": mask '" + stage + "' (β " + Sheet.format(m.beta()) + ") loaded from " + keyed.getFileName() + "; "
                             + org.modmask.Provenance.describe(w.provenance()));
                     return w.named(stage);
                 }
