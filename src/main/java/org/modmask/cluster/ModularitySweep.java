@@ -290,6 +290,36 @@ public final class ModularitySweep {
             return methods.stream().map(Associations.Method::key).toArray(String[]::new);
         }
 
+        /**
+         * One row per network: regularizer, value, seed, test accuracy (%), and for one method each hidden layer's Q and
+         * soft number of clusters (empty under the accuracy cut-off, except for untrained networks).
+         */
+        public Table perNetwork(Associations.Method m) {
+            Table t = Table.create(m.key() + ": every network", StringColumn.create("regularizer"), DoubleColumn.create("value"),
+                    IntColumn.create("seed"), DoubleColumn.create("accuracy %"));
+            int layers = 0;
+            for (int r = 0; r < table.rowCount(); r++) layers = Math.max(layers, table.intColumn("layer").getInt(r) + 1);
+            for (int l = 1; l <= layers; l++) t.addColumns(DoubleColumn.create("layer " + l + " Q"), DoubleColumn.create("layer " + l + " clusters"));
+            for (int r = 0; r < table.rowCount(); r++) {
+                if (!table.stringColumn("method").get(r).equals(m.key())) continue;
+                int l = table.intColumn("layer").getInt(r);
+                if (l == 0) {
+                    t.stringColumn("regularizer").append(table.stringColumn("regularizer").get(r));
+                    t.doubleColumn("value").append(table.doubleColumn("value").getDouble(r));
+                    t.intColumn("seed").append(table.intColumn("seed").getInt(r));
+                    t.doubleColumn("accuracy %").append(Math.round(1000 * table.doubleColumn("accuracy").getDouble(r)) / 10.0);
+                    for (int k = 1; k <= layers; k++) {
+                        t.doubleColumn("layer " + k + " Q").appendMissing();
+                        t.doubleColumn("layer " + k + " clusters").appendMissing();
+                    }
+                }
+                int row = t.rowCount() - 1;
+                t.doubleColumn("layer " + (l + 1) + " Q").set(row, round4(table.doubleColumn("Q").getDouble(r)));
+                t.doubleColumn("layer " + (l + 1) + " clusters").set(row, Math.round(100 * table.doubleColumn("clusters").getDouble(r)) / 100.0);
+            }
+            return t;
+        }
+
         /** How many untrained networks the null band rests on. */
         public int untrainedCount() {
             Set<Integer> seeds = new TreeSet<>();

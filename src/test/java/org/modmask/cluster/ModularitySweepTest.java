@@ -28,6 +28,12 @@ class ModularitySweepTest {
         assertEquals(2, r.nullBand().rowCount());
         assertEquals(1.0, r.agreement()[0][0], 1e-12);
         assertEquals(0.0, r.agreementMinusUntrained()[1][1], 1e-12);
+        var nets = r.perNetwork(Associations.Method.FORWARD_COV_NORM);
+        assertEquals(1 + 1 + 2, nets.rowCount(), nets.print());
+        assertEquals(java.util.List.of("dropout", "l1", "untrained", "untrained"), nets.stringColumn("regularizer").asList());
+        assertTrue(nets.doubleColumn("layer 2 Q").isMissing(1), "L1 = 10 is under the cut-off: no Q");
+        assertFalse(nets.doubleColumn("layer 1 clusters").isMissing(0));
+        assertEquals(r.table().doubleColumn("accuracy").getDouble(0) * 100, nets.doubleColumn("accuracy %").getDouble(0), 0.05);
         var e = assertThrows(IllegalArgumentException.class, () -> r.qVs("l2"));
         assertTrue(e.getMessage().contains("l2"), e.getMessage());
     }
