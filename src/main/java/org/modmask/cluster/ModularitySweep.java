@@ -315,7 +315,8 @@ public final class ModularitySweep {
                 }
                 int row = t.rowCount() - 1;
                 t.doubleColumn("layer " + (l + 1) + " Q").set(row, round4(table.doubleColumn("Q").getDouble(r)));
-                t.doubleColumn("layer " + (l + 1) + " clusters").set(row, Math.round(100 * table.doubleColumn("clusters").getDouble(r)) / 100.0);
+                double k = table.doubleColumn("clusters").getDouble(r);     // Math.round(NaN) would be 0, not missing
+                t.doubleColumn("layer " + (l + 1) + " clusters").set(row, Double.isNaN(k) ? Double.NaN : Math.round(100 * k) / 100.0);
             }
             return t;
         }

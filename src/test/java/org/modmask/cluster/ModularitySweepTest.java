@@ -32,6 +32,7 @@ class ModularitySweepTest {
         assertEquals(1 + 1 + 2, nets.rowCount(), nets.print());
         assertEquals(java.util.List.of("dropout", "l1", "untrained", "untrained"), nets.stringColumn("regularizer").asList());
         assertTrue(nets.doubleColumn("layer 2 Q").isMissing(1), "L1 = 10 is under the cut-off: no Q");
+        assertTrue(nets.doubleColumn("layer 2 clusters").isMissing(1), "nor a cluster count");
         assertFalse(nets.doubleColumn("layer 1 clusters").isMissing(0));
         assertEquals(r.table().doubleColumn("accuracy").getDouble(0) * 100, nets.doubleColumn("accuracy %").getDouble(0), 0.05);
         var e = assertThrows(IllegalArgumentException.class, () -> r.qVs("l2"));
