@@ -1,6 +1,5 @@
 package org.modmask;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
@@ -71,20 +70,9 @@ public final class Provenance {
         return m;
     }
 
-    /** The manifest's text, for a zip entry. */
-    public static byte[] bytes(Map<String, String> manifest) {
-        return Settings.canonical(manifest).getBytes(StandardCharsets.UTF_8);
-    }
-
     /** The manifest saved in a checkpoint or mask file, or null when it has none (a file from before manifests). */
     public static SortedMap<String, String> read(Path file) throws IOException {
-        try (ZipFile zf = new ZipFile(file.toFile())) {
-            ZipEntry e = zf.getEntry(ENTRY);
-            if (e == null) return null;
-            try (InputStream in = new BufferedInputStream(zf.getInputStream(e))) {
-                return Settings.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            }
-        }
+        return Settings.readEntry(file, ENTRY);
     }
 
     /** {@link #read}, or null when the file cannot be read: for messages that must not fail. */
@@ -141,7 +129,8 @@ public final class Provenance {
 
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
-    private static double parse(String s) {
+    /** A manifest's number, NaN when absent or unreadable. */
+    static double parse(String s) {
         if (s == null) return Double.NaN;
         try {
             return Double.parseDouble(s);

@@ -9,7 +9,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.*;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 
 /**
  * Settings as saved with a result: a sorted map of names to exact values, its canonical text ({@code name=value}
@@ -69,11 +68,26 @@ public final class Settings {
 
     /** The settings saved in a checkpoint or mask file ({@link #ENTRY}), or null when it has none (an older file). */
     public static SortedMap<String, String> read(Path file) throws IOException {
-        try (ZipInputStream zip = new ZipInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-            for (ZipEntry e; (e = zip.getNextEntry()) != null; )
-                if (e.getName().equals(ENTRY)) return parse(new String(zip.readAllBytes(), StandardCharsets.UTF_8));
+        return readEntry(file, ENTRY);
+    }
+
+    /** A {@code name=value} entry of a result's zip (settings, {@link Provenance} manifest), or null when it has none. */
+    public static SortedMap<String, String> readEntry(Path file, String entry) throws IOException {
+        try (java.util.zip.ZipFile zf = new java.util.zip.ZipFile(file.toFile())) {
+            ZipEntry e = zf.getEntry(entry);
+            if (e == null) return null;
+            try (var in = new BufferedInputStream(zf.getInputStream(e))) {
+                return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
         }
-        return null;
+    }
+
+    /** Writes {@code map} as a {@code name=value} zip entry (nothing when it is null): settings and manifests alike. */
+    public static void writeEntry(java.util.zip.ZipOutputStream zip, String entry, Map<String, String> map) throws IOException {
+        if (map == null) return;
+        zip.putNextEntry(new ZipEntry(entry));
+        zip.write(canonical(map).getBytes(StandardCharsets.UTF_8));
+        zip.closeEntry();
     }
 
     /** Properties as a sorted map of strings. */

@@ -128,7 +128,7 @@ public final class Workspace {
             if (steps != null) t.longColumn("steps").append(Long.parseLong(steps));
             else t.longColumn("steps").appendMissing();
             t.stringColumn("saved").append(savedAt(f));
-            t.stringColumn("wall time").append(m == null ? "" : Provenance.duration(parseOr(m.get("wall.seconds"))));
+            t.stringColumn("wall time").append(m == null ? "" : Provenance.duration(Provenance.parse(m.get("wall.seconds"))));
             t.stringColumn("code").append(m == null ? "" : m.getOrDefault("code", ""));
             long bytes;
             try {
@@ -183,13 +183,5 @@ public final class Workspace {
         if (partial) return "partial";
         if (m == null) return "no manifest";
         return java.util.Objects.equals(m.get("code"), Provenance.codeVersion()) ? "complete" : "older code";
-    }
-
-    private static double parseOr(String s) {
-        try {
-            return s == null ? Double.NaN : Double.parseDouble(s);
-        } catch (NumberFormatException e) {
-            return Double.NaN;
-        }
     }
 }

@@ -31,14 +31,8 @@ final class MaskCheckpoint {
     static void save(Path path, State s) throws IOException {
         AtomicFile.write(path, out -> {
             try (ZipOutputStream zip = new ZipOutputStream(out)) {
-                zip.putNextEntry(new ZipEntry(Settings.ENTRY));
-                zip.write(Settings.canonical(s.settings()).getBytes(StandardCharsets.UTF_8));
-                zip.closeEntry();
-                if (s.provenance() != null) {
-                    zip.putNextEntry(new ZipEntry(org.modmask.Provenance.ENTRY));
-                    zip.write(org.modmask.Provenance.bytes(s.provenance()));
-                    zip.closeEntry();
-                }
+                Settings.writeEntry(zip, Settings.ENTRY, s.settings());
+                Settings.writeEntry(zip, org.modmask.Provenance.ENTRY, s.provenance());
                 Properties p = new Properties();
                 p.setProperty("step", Long.toString(s.step()));
                 p.setProperty("running", Double.toString(s.running()));

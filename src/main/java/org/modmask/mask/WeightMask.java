@@ -233,16 +233,8 @@ public final class WeightMask {
                 zip.putNextEntry(new ZipEntry("name"));
                 zip.write(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 zip.closeEntry();
-                if (settings != null) {
-                    zip.putNextEntry(new ZipEntry(org.modmask.Settings.ENTRY));
-                    zip.write(org.modmask.Settings.canonical(settings).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                    zip.closeEntry();
-                }
-                if (provenance != null) {
-                    zip.putNextEntry(new ZipEntry(org.modmask.Provenance.ENTRY));
-                    zip.write(org.modmask.Provenance.bytes(provenance));
-                    zip.closeEntry();
-                }
+                org.modmask.Settings.writeEntry(zip, org.modmask.Settings.ENTRY, settings);
+                org.modmask.Settings.writeEntry(zip, org.modmask.Provenance.ENTRY, provenance);
                 org.modmask.train.Checkpoint.writeArrays(zip, "logits/", logits);
             }
         });

@@ -51,14 +51,9 @@ public final class Checkpoint {
                 zip.putNextEntry(new ZipEntry("config.properties"));
                 meta.store(zip, "modmask checkpoint");
                 zip.closeEntry();
-                zip.putNextEntry(new ZipEntry(org.modmask.Settings.ENTRY));   // what made it, in the form every result uses
-                zip.write(org.modmask.Settings.canonical(Train.settingsOf(s.config())).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                zip.closeEntry();
-                if (provenance != null) {
-                    zip.putNextEntry(new ZipEntry(org.modmask.Provenance.ENTRY));
-                    zip.write(org.modmask.Provenance.bytes(provenance));
-                    zip.closeEntry();
-                }
+                // what made it, in the form every result uses
+                org.modmask.Settings.writeEntry(zip, org.modmask.Settings.ENTRY, Train.settingsOf(s.config()));
+                org.modmask.Settings.writeEntry(zip, org.modmask.Provenance.ENTRY, provenance);
                 writeArrays(zip, "param/", s.params());
                 writeArrays(zip, "adam.m/", s.adamM());
                 writeArrays(zip, "adam.v/", s.adamV());
