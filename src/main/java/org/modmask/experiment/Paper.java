@@ -461,8 +461,9 @@ public final class Paper {
             return t.steps(baseSteps).batchSize(batch).lr(lr).clip(clip);
         }
 
+        /** The masks: β, rate, steps, K, batch, and the task's gradient clipping (5), as the reference clips masks. */
         public Masks masks(Masks m) {
-            return m.beta(maskBeta).lr(maskLr).steps(maskSteps).samples(samples).batchSize(batch);
+            return m.beta(maskBeta).lr(maskLr).steps(maskSteps).samples(samples).batchSize(batch).clip(clip);
         }
     }
 
@@ -571,8 +572,12 @@ public final class Paper {
             return t.steps(baseSteps).batchSize(batch).lr(lr).clip(clip);
         }
 
+        /**
+         * The masks: β, rate, steps, K, batch, the task's gradient clipping (5), and the model in training mode with
+         * dropout off, so that the decoder gets teacher forcing on half of the batches, as the reference's do.
+         */
         public Masks masks(Masks m) {
-            return m.beta(maskBeta).lr(maskLr).steps(maskSteps).samples(samples).batchSize(batch);
+            return m.beta(maskBeta).lr(maskLr).steps(maskSteps).samples(samples).batchSize(batch).clip(clip).trainingMode(true);
         }
     }
 }

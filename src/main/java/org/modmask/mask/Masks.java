@@ -210,6 +210,19 @@ public final class Masks {
     }
 
     /**
+     * Trains the masks with the model in training mode and dropout off, as the reference does for the SCAN LSTM
+     * (spec §1.5): its decoder then gets the true previous action on a random half of the batches, as in base
+     * training, instead of decoding greedily throughout. Off by default (evaluation mode, as for every other model).
+     * The draws depend only on the seed and the step, so a resumed run matches an uninterrupted one.
+     */
+    public Masks trainingMode(boolean on) {
+        trainingMode = on;
+        return this;
+    }
+
+    private boolean trainingMode;
+
+    /**
      * How many of a step's K samples run at once, each on its own copy of the model (built once per model and
      * kept) with one native thread per op. {@code 1} runs the samples one after another on the model itself,
      * every core working inside each op. Side by side is faster because most ops of a mask
@@ -289,6 +302,7 @@ public final class Masks {
         if (!frozen.isEmpty()) m.put("frozen", new java.util.TreeSet<>(frozen).toString());
         if (noise != null) m.put("custom-noise", "true");
         if (clipping == Clipping.FAITHFUL && carry != null && carry.stages() > 0) m.put("after-stages", Integer.toString(carry.stages()));
+        if (trainingMode) m.put("model-mode", "training, dropout off");
         return m;
     }
 
@@ -352,6 +366,17 @@ public final class Masks {
 
     /** Trains a mask starting from the given logits (copied; the argument is not modified). */
     public WeightMask train(Dataset data, WeightMask start) {
+        if (!trainingMode) return trainAsSet(data, start);
+        boolean wasTraining = model.isTraining(), hadDropout = model.dropoutOn();
+        model.training(true).dropout(false);
+        try {
+            return trainAsSet(data, start);
+        } finally {
+            model.training(wasTraining).dropout(hadDropout);
+        }
+    }
+
+    private WeightMask trainAsSet(Dataset data, WeightMask start) {
         start.checkFits(model);
         for (String f : frozen)
             if (!start.covers(f)) throw new IllegalArgumentException("frozen parameter '" + f + "' is not in the mask " + start.params());
@@ -397,6 +422,7 @@ public final class Masks {
                             + (checkpoint != null ? "; its state is saved in " + checkpoint + ": run it again to resume" : ""));
                 }
                 Map<String, INDArray> batch = data.rows(sampler.batch(t));
+                if (trainingMode) model.reseed(org.modmask.data.BatchSampler.mix(seed + 2, t));   // teacher forcing by (seed, step)
                 double loss = s.gradient(logits, batch, t);
                 batch.values().forEach(INDArray::close);    // free native memory now, not at the next GC
                 for (String f : frozen) s.grad.get(f).assign(0);   // zero gradient: Adam leaves the logit as it is

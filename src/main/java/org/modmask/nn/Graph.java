@@ -103,6 +103,9 @@ public final class Graph {
         return sd.placeHolder(name, dataType, shape.length == 0 ? null : shape);
     }
 
+    /** The prefix of dropout masks' input names ({@link Model#dropout} switches them off in training mode). */
+    static final String DROPOUT = "dropout.";
+
     /**
      * Inverted dropout with rate {@code p} on {@code x} (shape [-1, rest...]): in training, x ⊙ Bernoulli(1−p)/(1−p);
      * in evaluation, x. A rate of 0 adds nothing to the graph.
@@ -121,7 +124,7 @@ public final class Graph {
         if (p < 0 || p >= 1) throw new IllegalArgumentException("dropout rate must be in [0, 1), got " + p + " for " + name);
         if (p == 0) return x;
         final DataType dt = dataType;
-        SDVariable mask = aux("dropout." + name, (batch, training, rng) -> {
+        SDVariable mask = aux(DROPOUT + name, (batch, training, rng) -> {
             long[] shape = shapeOf.apply(batch);
             if (!training) return org.nd4j.linalg.factory.Nd4j.ones(dt, shape);
             long n = 1;

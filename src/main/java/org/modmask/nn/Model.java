@@ -182,6 +182,22 @@ public final class Model {
         return training;
     }
 
+    /**
+     * Whether training mode draws dropout masks (the default). Off, the model keeps every other training-mode
+     * behaviour (the SCAN LSTM's random teacher forcing) with every dropout rate at 0: how the reference trains the
+     * SCAN LSTM's masks (spec §1.5).
+     */
+    public Model dropout(boolean on) {
+        dropout = on;
+        return this;
+    }
+
+    public boolean dropoutOn() {
+        return dropout;
+    }
+
+    private boolean dropout = true;
+
     /** Reseeds the generator of dropout masks (a resumed run reseeds per step). */
     public void reseed(long seed) {
         rngRef = new SplittableRandom(seed);
@@ -352,17 +368,21 @@ public final class Model {
 
     private final List<Model> copies = new ArrayList<>();
 
-    /** Copies every parameter value and the mode (training or evaluation) of this model into another of the same kind. */
+    /** Copies every parameter value and the mode (training or evaluation, dropout on or off) of this model into another of the same kind. */
     public void copyParametersTo(Model other) {
         for (String n : params.keySet()) other.get(n).assign(get(n));
         other.training(training);
+        other.dropout(dropout);
     }
 
     /** The model-made inputs (dropout masks, positions, ...) for one batch, in this model's mode and RNG. */
     Map<String, INDArray> auxInputs(Map<String, INDArray> batch) {
         Map<String, INDArray> out = new LinkedHashMap<>();
         SplittableRandom r = rngRef != null ? rngRef : rng;
-        for (var e : aux.entrySet()) out.put(e.getKey(), e.getValue().make(batch, training, r));
+        for (var e : aux.entrySet()) {
+            boolean on = training && (dropout || !e.getKey().startsWith(Graph.DROPOUT));
+            out.put(e.getKey(), e.getValue().make(batch, on, r));
+        }
         return out;
     }
 

@@ -30,6 +30,10 @@ class MaskResumeTest {
 
     /** Trains straight through, then stopped at step 23 and resumed from the saved state; the logits must agree exactly. */
     static void stoppedAndResumedEqualsStraight(Path dir, Model m, Supplier<Masks> settings, Supplier<GradientCarry> carry) {
+        stoppedAndResumedEqualsStraight(dir, m, settings, carry, d);
+    }
+
+    static void stoppedAndResumedEqualsStraight(Path dir, Model m, Supplier<Masks> settings, Supplier<GradientCarry> carry, Dataset d) {
         Masks straight = settings.get();
         GradientCarry c0 = carry.get();
         if (c0 != null) straight.carry(c0);
