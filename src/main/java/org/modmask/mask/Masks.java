@@ -213,7 +213,8 @@ public final class Masks {
      * Trains the masks with the model in training mode and dropout off, as the reference does for the SCAN LSTM
      * (spec §1.5): its decoder then gets the true previous action on a random half of the batches, as in base
      * training, instead of decoding greedily throughout. Off by default (evaluation mode, as for every other model).
-     * The draws depend only on the seed and the step, so a resumed run matches an uninterrupted one.
+     * The draws depend only on the seed and the step, so a resumed run matches an uninterrupted one. Refused for a
+     * model with running statistics, which training mode would update.
      */
     public Masks trainingMode(boolean on) {
         trainingMode = on;
@@ -366,17 +367,20 @@ public final class Masks {
 
     /** Trains a mask starting from the given logits (copied; the argument is not modified). */
     public WeightMask train(Dataset data, WeightMask start) {
-        if (!trainingMode) return trainAsSet(data, start);
+        if (!trainingMode) return trainInCurrentMode(data, start);
+        // training mode would also move running statistics (batch normalization): the masks must not change the network
+        if (!model.stateNames().isEmpty())
+            throw new IllegalArgumentException("trainingMode(true) is for models without running statistics; " + model.kind() + " has " + model.stateNames());
         boolean wasTraining = model.isTraining(), hadDropout = model.dropoutOn();
         model.training(true).dropout(false);
         try {
-            return trainAsSet(data, start);
+            return trainInCurrentMode(data, start);
         } finally {
             model.training(wasTraining).dropout(hadDropout);
         }
     }
 
-    private WeightMask trainAsSet(Dataset data, WeightMask start) {
+    private WeightMask trainInCurrentMode(Dataset data, WeightMask start) {
         start.checkFits(model);
         for (String f : frozen)
             if (!start.covers(f)) throw new IllegalArgumentException("frozen parameter '" + f + "' is not in the mask " + start.params());

@@ -73,4 +73,11 @@ class TrainingModeMasksTest {
         Model m = LstmSeq2Seq.of(C, 3);
         MaskResumeTest.stoppedAndResumedEqualsStraight(dir, m, () -> Masks.of(m).steps(40).batchSize(16).lr(0.1).clip(5).trainingMode(true), () -> null, d);
     }
+
+    @Test
+    void aModelWithRunningStatisticsIsRefused() {
+        Model m = org.modmask.nn.ResNet.cifar(1, 10, 3);          // batch normalization: training mode would move its statistics
+        var e = assertThrows(IllegalArgumentException.class, () -> Masks.of(m).steps(1).trainingMode(true).train(d));
+        assertTrue(e.getMessage().contains("running statistics"), e.getMessage());
+    }
 }
