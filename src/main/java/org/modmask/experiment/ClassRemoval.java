@@ -131,6 +131,40 @@ public final class ClassRemoval {
         return t;
     }
 
+    /**
+     * The relative drop (%, spec item 10, mean over runs) of <em>every</em> class under every removal mask: one row per
+     * removed class, one column per class. A class-specific mask shows one large cell per row, on the diagonal.
+     */
+    public double[][] dropMatrix() {
+        double[][] m = new double[removed.size()][classes.length];
+        for (int k = 0; k < removed.size(); k++) {
+            List<double[][]> w = stage(removed.get(k));
+            for (int r = 0; r < w.size(); r++) {
+                double[] rel = Confusion.relativeChange(w.get(r), control.get(r));
+                for (int i = 0; i < classes.length; i++) m[k][i] += -rel[i] / w.size();
+            }
+        }
+        return m;
+    }
+
+    /** {@link #dropMatrix()} as a table: "removed class", then one column per class (relative drop, %). */
+    public Table dropTable() {
+        double[][] m = dropMatrix();
+        Table t = Table.create("relative drop (%) of every class (columns) under each removal mask (rows)", StringColumn.create("removed class", removed));
+        for (int i = 0; i < classes.length; i++) {
+            DoubleColumn c = DoubleColumn.create(classes[i]);
+            for (double[] row : m) c.append(round(row[i]));
+            t.addColumns(c);
+        }
+        return t;
+    }
+
+    /** {@link #dropMatrix()} as one heatmap: every removed class (rows) against every class (columns). */
+    public Chart dropHeatmap() {
+        return Plot.heatmap("relative accuracy drop (%) of each class (columns) under each removal mask (rows)", dropMatrix(), classes,
+                removed.toArray(String[]::new)).diverging().xLabel("class");
+    }
+
     /** The confusion difference for one removed class as a red–white–blue heatmap (true class rows, predictions columns). */
     public Chart heatmap(String cls) {
         return Plot.heatmap("confusion change without '" + cls + "' (percentage points; rows: true class)", difference(cls), classes, classes)

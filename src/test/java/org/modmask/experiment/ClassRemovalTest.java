@@ -40,6 +40,14 @@ class ClassRemovalTest {
         assertEquals(62.5, bars.doubleColumn("removed class").get(0), 1e-9);
         assertEquals(2.5, bars.doubleColumn("largest other class").get(0), 1e-9, "dog: −5 % in run 1, 0 % in run 2");
         assertNotNull(r.dropBars().png());
+        double[][] m = r.dropMatrix();
+        assertEquals(62.5, m[0][0], 1e-9, "the diagonal cell is the target drop");
+        assertEquals(2.5, m[0][1], 1e-9, "dog: 5 % in run 1, 0 % in run 2");
+        assertEquals(0, m[0][2], 1e-9, "car never moves");
+        Table grid = r.dropTable();
+        assertEquals(List.of("removed class", "cat", "dog", "car"), grid.columnNames());
+        assertEquals(62.5, grid.doubleColumn("cat").get(0), 1e-9);
+        assertNotNull(r.dropHeatmap().png());
     }
 
     @Test
