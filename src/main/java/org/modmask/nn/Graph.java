@@ -18,6 +18,8 @@ public final class Graph {
     final LinkedHashMap<String, Param> params = new LinkedHashMap<>();
     final List<String> inputs = new ArrayList<>();
     final LinkedHashMap<String, AuxInput> aux = new LinkedHashMap<>();
+    /** The intermediate activations given names with {@link #named} (not the loss), in graph order. */
+    final List<String> activations = new ArrayList<>();
     private final Init init;
     private final DataType dataType;
     private final long seed;
@@ -67,8 +69,12 @@ public final class Graph {
         return x.mul(sd.gt(x, 0.0).castTo(x.dataType()));
     }
 
-    /** Gives an output variable its stable name ("logits", "loss"); replicas get a suffix. */
+    /**
+     * Gives a variable its stable name ("hidden.0", "logits", "loss"); replicas get a suffix. Every named variable
+     * but the loss is an activation that {@link Model#activationNames()} lists and {@code Activations} reads.
+     */
     public SDVariable named(SDVariable v, String name) {
+        if (suffix.isEmpty() && !name.equals("loss")) activations.add(name);
         return v.rename(name + suffix);
     }
 
@@ -162,6 +168,7 @@ public final class Graph {
         sd.setLossVariables(loss);
         Model m = new Model(kind, sd, params, inputs, List.of(labels), loss.name(), logits.name(), metric, aux, seed);
         m.states.putAll(states);
+        m.activations = List.copyOf(activations);
         return m;
     }
 }

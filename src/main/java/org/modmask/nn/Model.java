@@ -33,6 +33,8 @@ public final class Model {
     /** How the graph was built (null for a foreign graph); lets {@link Replicas} build K copies in one graph. */
     java.util.function.Function<Graph, Model> recipe;
     private Replicas replicas;
+    /** The named intermediate activations (see {@link Graph#named}); empty for a foreign graph. */
+    List<String> activations = List.of();
     /** Running statistics (batch normalization): updated after each training-mode step, fed as inputs. */
     final LinkedHashMap<String, State> states = new LinkedHashMap<>();
 
@@ -238,6 +240,23 @@ public final class Model {
     public INDArray logits(Map<String, INDArray> batch) {
         Map<String, INDArray> ph = placeholders(batch, false);
         return pool.around(sd, () -> sd.output(ph, logitsName).get(logitsName), List::of);
+    }
+
+    /**
+     * The names of the model's intermediate activations, in graph order, ending with "logits": the hidden layers of an
+     * MLP ({@code hidden.0}, …), the convolution blocks of a CNN ({@code conv.0.out}, …).
+     */
+    public List<String> activationNames() {
+        return activations;
+    }
+
+    /** The values of any of the graph's variables (activations by name) for a batch, in the current mode. */
+    public Map<String, INDArray> outputs(Map<String, INDArray> batch, Collection<String> names) {
+        for (String n : names)
+            if (!sd.hasVariable(n)) throw new IllegalArgumentException("the graph has no variable '" + n + "'; its named activations: " + activations);
+        Map<String, INDArray> ph = placeholders(batch, false);
+        String[] outs = names.toArray(String[]::new);
+        return pool.around(sd, () -> sd.output(ph, outs), Map::values);
     }
 
     /** The mean loss on a batch. */

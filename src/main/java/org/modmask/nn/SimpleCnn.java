@@ -48,10 +48,10 @@ public final class SimpleCnn {
             if (i < 3) {
                 // pool, then ReLU: max commutes with max(·, 0), so values and gradients are the same, and the
                 // ReLU runs on a quarter of the elements
-                h = g.relu(Conv2d.maxPool(g, h, 2));
+                h = g.named(g.relu(Conv2d.maxPool(g, h, 2)), "conv." + i + ".out");
                 hh /= 2;
                 ww /= 2;
-            } else h = g.dropout("conv.3", g.relu(h), p2, widths[i], hh, ww);
+            } else h = g.dropout("conv.3", g.named(g.relu(h), "conv.3.out"), p2, widths[i], hh, ww);
             in = widths[i];
         }
         SDVariable pooled = Conv2d.globalAveragePool(h);
