@@ -36,6 +36,8 @@ public final class Train {
     private double clip = 1.0;
     private long seed = 1234;
     private Path checkpoint;
+    private Path checkpointDir;
+    private String checkpointStem;
     private long checkpointEvery = 1000;
     private long logEvery = 100;
     private Collection<String> trainable;
@@ -194,7 +196,25 @@ public final class Train {
     /** Saves to (and resumes from) this file; written atomically every {@link #checkpointEvery} steps and at the end. */
     public Train checkpoint(Path p) {
         checkpoint = p;
+        checkpointDir = null;
         return this;
+    }
+
+    /**
+     * Saves to (and resumes from) {@code dir/<stem>-<key>.ckpt}, the key being the digest of {@link #settings(Dataset)}:
+     * after a change of a setting, the run trains into a new file instead of refusing the old one, and going back to
+     * the old settings finds the old file again.
+     */
+    public Train checkpointIn(Path dir, String stem) {
+        checkpointDir = java.util.Objects.requireNonNull(dir, "dir");
+        checkpointStem = java.util.Objects.requireNonNull(stem, "stem");
+        checkpoint = null;
+        return this;
+    }
+
+    /** The checkpoint file: the one set, or the one {@link #checkpointIn} names for a run on {@code data}; null when none. */
+    public Path checkpointFor(Dataset data) {
+        return checkpointDir != null ? checkpointDir.resolve(checkpointStem + "-" + org.modmask.Settings.key(settings(data)) + ".ckpt") : checkpoint;
     }
 
     public Train checkpointEvery(long n) {
@@ -299,6 +319,7 @@ public final class Train {
         if ((plateau != null || restoreBest) && validation == null)
             throw new IllegalStateException("plateau(...) and restoreBest(true) need validation(data, every)");
         trainedOn = describe(data);
+        if (checkpointDir != null) checkpoint = checkpointFor(data);
         // fresh state per run; without plateau(...) it only tracks the best validation loss
         schedule = plateau != null ? new Plateau(plateau.factor(), plateau.lrPatience(), plateau.stopPatience())
                 : validation != null ? new Plateau(1, 0, 0) : null;

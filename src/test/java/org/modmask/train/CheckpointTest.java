@@ -102,6 +102,25 @@ class CheckpointTest {
 
     /** An interrupt (JJava only sets the thread's flag) stops training after the current step, with that step saved. */
     @Test
+    void aCheckpointNamedBySettingsStartsANewFileWhenASettingChanges(@TempDir Path dir) throws Exception {
+        Train a = Train.of(Mlp.classifier(20, new int[]{8}, 10, 3)).steps(4).batchSize(8).lr(1e-3).checkpointIn(dir, "scratch-jump-0");
+        a.run(Toy.addMod10());
+        Path first = a.checkpointFor(Toy.addMod10());
+        assertTrue(Files.exists(first) && first.getFileName().toString().startsWith("scratch-jump-0-"), first.toString());
+        Train b = Train.of(Mlp.classifier(20, new int[]{8}, 10, 3)).steps(4).batchSize(8).lr(3e-3).checkpointIn(dir, "scratch-jump-0");
+        b.run(Toy.addMod10());                              // no refusal: another file
+        assertNotEquals(first, b.checkpointFor(Toy.addMod10()));
+        assertTrue(Files.exists(b.checkpointFor(Toy.addMod10())));
+        Model again = Mlp.classifier(20, new int[]{8}, 10, 3);
+        Train c = Train.of(again).steps(4).batchSize(8).lr(1e-3).checkpointIn(dir, "scratch-jump-0");
+        assertEquals(first, c.checkpointFor(Toy.addMod10()), "the old settings find the old file");
+        c.run(Toy.addMod10());
+        Model loaded = Mlp.classifier(20, new int[]{8}, 10, 3);
+        Train.of(loaded).steps(4).batchSize(8).lr(1e-3).checkpoint(first).run(Toy.addMod10());
+        assertEquals(loaded.get("layers.0.weight"), again.get("layers.0.weight"), "loaded, not trained anew");
+    }
+
+    @Test
     void anInterruptStopsTrainingWithTheStepSaved(@TempDir Path dir) throws Exception {
         Path ck = dir.resolve("net.ckpt");
         var e = assertThrows(java.util.concurrent.CancellationException.class, () -> Train.of(Mlp.classifier(20, new int[]{8}, 10, 3))
