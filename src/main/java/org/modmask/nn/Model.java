@@ -259,6 +259,15 @@ public final class Model {
         return pool.around(sd, () -> sd.output(ph, outs), Map::values);
     }
 
+    /**
+     * Frees the intermediate buffers this model keeps between calls (up to a quarter of ND4J's off-heap limit each,
+     * and not seen by the garbage collector); the next call allocates afresh. For a notebook that makes many models:
+     * call it when done with one.
+     */
+    public void freeBuffers() {
+        pool.close();
+    }
+
     /** The mean loss on a batch. */
     public double loss(Map<String, INDArray> batch) {
         Map<String, INDArray> ph = placeholders(batch, true);

@@ -38,6 +38,8 @@ class ActivationsTest {
         Table u = a.units();
         assertEquals(5 + 4 + 3, u.rowCount());
         assertEquals(a.get("hidden.1").getColumn(2).meanNumber().doubleValue(), u.doubleColumn("mean").getDouble(5 + 2), 1e-4);
+        m.freeBuffers();                                    // the next call allocates afresh and gives the same values
+        assertEquals(a.get("logits"), Activations.of(m, d, 300).get("logits"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> a.get("hidden.7"));
         assertTrue(e.getMessage().contains("hidden.0"), e.getMessage());
     }
