@@ -189,10 +189,7 @@ public final class MaskFile {
             for (Param p : model.parameters()) {
                 md.update(p.name().getBytes(StandardCharsets.UTF_8));
                 md.update(Arrays.toString(p.shape()).getBytes(StandardCharsets.UTF_8));
-                float[] v = model.get(p.name()).castTo(DataType.FLOAT).dup('c').data().asFloat();
-                ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
-                b.asFloatBuffer().put(v);
-                md.update(b.array());
+                md.update(float32LittleEndian(model.get(p.name())));
             }
             return HexFormat.of().formatHex(md.digest());
         } catch (java.security.NoSuchAlgorithmException e) {
@@ -215,10 +212,15 @@ public final class MaskFile {
         h.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0).putShort((short) header.length());
         out.write(h.array());
         out.write(header.getBytes(StandardCharsets.US_ASCII));
+        out.write(float32LittleEndian(a));
+    }
+
+    /** An array's values as float32, row-major, little-endian: the bytes of a {@code <f4} .npy body. */
+    private static byte[] float32LittleEndian(INDArray a) {
         float[] v = a.castTo(DataType.FLOAT).dup('c').data().asFloat();
         ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(v);
-        out.write(b.array());
+        return b.array();
     }
 
     private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
