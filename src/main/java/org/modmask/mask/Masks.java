@@ -341,7 +341,8 @@ public final class Masks {
     /**
      * Saves the training's state to this file every {@link #checkpointEvery} (2 minutes by default), at the end and
      * when interrupted; a later {@code train} with the same settings, start mask and data resumes from it and ends
-     * bit-identical to an uninterrupted run. Other settings are refused with the difference named.
+     * bit-identical to an uninterrupted run. Other settings are refused with the difference named, except the step
+     * count: a finished state goes on to a larger {@link #steps}, as a single run of that many steps would have.
      */
     public Masks checkpoint(java.nio.file.Path p) {
         checkpoint = p;
@@ -477,7 +478,13 @@ public final class Masks {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e.getMessage() + ": delete it to train anew", e);
         }
-        String diff = org.modmask.Settings.differences(st.settings(), state);
+        // the step count is not a setting of the run so far: a state saved at step k extends to any count ≥ k, and
+        // nothing in a step depends on the total (constant rate, sampler and noise by step), so the result is the
+        // same as one run of the longer count
+        Map<String, String> was = new TreeMap<>(st.settings()), now = new TreeMap<>(state);
+        was.remove("steps");
+        now.remove("steps");
+        String diff = org.modmask.Settings.differences(was, now);
         if (!diff.isEmpty())        // never resume another configuration's run: its mask would come back silently
             throw new IllegalStateException("mask training state " + checkpoint + " was saved with other settings (" + diff
                     + "): use another checkpoint path, or delete it to train anew");

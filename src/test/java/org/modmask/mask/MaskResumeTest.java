@@ -106,4 +106,25 @@ class MaskResumeTest {
         assertTrue(out.toString().contains("loaded at step 20 of 20"), out.toString());
         for (String p : done.params()) assertEquals(done.logits(p), loaded.logits(p));
     }
+
+    @Test
+    void aFinishedStateExtendsToMoreStepsAsOneLongerRun(@TempDir Path dir) {
+        Model m = Mlp.classifier(20, new int[]{16}, 10, 3);
+        WeightMask straight = Masks.of(m).steps(50).batchSize(32).clip(0.05).clipping(Clipping.LOGITS).train(d);
+        Path state = dir.resolve("m.state");
+        Masks.of(m).steps(30).batchSize(32).clip(0.05).clipping(Clipping.LOGITS).checkpoint(state).train(d);
+        var old = System.out;
+        var out = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(out, true));
+        WeightMask extended;
+        try {
+            extended = Masks.of(m).steps(50).batchSize(32).clip(0.05).clipping(Clipping.LOGITS).checkpoint(state).train(d);
+        } finally {
+            System.setOut(old);
+        }
+        assertTrue(out.toString().contains("resuming at step 30 of 50"), out.toString());
+        for (String p : straight.params()) assertEquals(straight.logits(p), extended.logits(p), "logits of " + p + " bit for bit");
+        var e = assertThrows(IllegalStateException.class, () -> Masks.of(m).steps(40).batchSize(32).clip(0.05).clipping(Clipping.LOGITS).checkpoint(state).train(d));
+        assertTrue(e.getMessage().contains("past the 40 steps"), e.getMessage());
+    }
 }
