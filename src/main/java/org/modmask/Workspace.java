@@ -171,6 +171,7 @@ public final class Workspace {
         if (n.endsWith(".ckpt.best")) return "network, best weights";
         if (n.endsWith(".mask")) return "mask";
         if (n.endsWith(".mask.partial") || n.endsWith(".partial")) return "mask training state";
+        if (n.endsWith(".mask.state")) return "finished mask's state (to extend it)";
         return null;
     }
 

@@ -307,21 +307,69 @@ public final class Protocol {
                     return w.named(stage);
                 }
             }
-            String why = runDir == null ? null : closest(Workspace.whyNotReused(runDir, prefix, suffix, settings));
-            if (why != null) System.out.println(name + ": training mask '" + stage + "' anew; the closest saved one differs: " + why);
             WeightMask start = m.initial(stage);
             if (control != null && !keepFromControl.isEmpty()) start = start.replace(keepFromControl, control);
             // a long stage saves its state beside the mask it will become, so a stopped run resumes it
             Path partial = keyed == null ? null : keyed.resolveSibling(keyed.getFileName() + ".partial");
+            // and a finished one keeps its last state under a name without the step count, so that more steps of the
+            // same settings go on from it (as one longer run would have) instead of starting over
+            Path kept = keyed == null ? null : extendable(runDir, stage, settings, model, m.carry() == null ? null : m.carry().fingerprint());
+            boolean extending = false;
+            if (partial != null && !Files.exists(partial) && Files.exists(kept)) {
+                long at = savedStepOrMinus(kept);
+                if (at >= 0 && at < m.steps()) {
+                    Files.copy(kept, partial);
+                    extending = true;
+                    System.out.println(String.format(java.util.Locale.ROOT, "%s: mask '%s' goes on from its saved state at step %,d to %,d steps",
+                            name, stage, at, m.steps()));
+                }
+            }
+            if (!extending) {
+                String why = runDir == null ? null : closest(Workspace.whyNotReused(runDir, prefix, suffix, settings));
+                if (why != null) System.out.println(name + ": training mask '" + stage + "' anew; the closest saved one differs: " + why);
+            }
             if (partial != null) m.checkpoint(partial);
-            WeightMask w = m.train(data.named(stage), start).named(stage);
+            WeightMask w;
+            try {
+                w = m.train(data.named(stage), start).named(stage);
+            } catch (IllegalStateException refused) {
+                if (!extending) throw refused;
+                // the kept state was made from another start (e.g. another control mask): train from the start
+                System.out.println(name + ": mask '" + stage + "' cannot go on from " + kept.getFileName() + " (" + refused.getMessage() + "); training it anew");
+                Files.deleteIfExists(partial);
+                w = m.train(data.named(stage), start).named(stage);
+            }
             if (keyed != null) {
                 w.save(keyed, settings);
-                Files.deleteIfExists(partial);
+                if (Files.exists(partial)) {
+                    long was = Files.exists(kept) ? savedStepOrMinus(kept) : -1;
+                    if (was <= m.steps()) Files.move(partial, kept, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    else Files.delete(partial);
+                }
             }
             return w;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Where a finished mask's last training state is kept: named by its settings without the step count and by the
+     * carried gradient it started from (with faithful clipping a later stage's start depends on the earlier stages'
+     * steps, so after those changed it must not go on from its old state).
+     */
+    static Path extendable(Path runDir, String stage, java.util.Map<String, String> settings, Model model, String carryAtStart) {
+        var noSteps = new java.util.TreeMap<>(settings);
+        noSteps.remove("steps");
+        if (carryAtStart != null) noSteps.put("carry-at-start", carryAtStart);
+        return runDir.resolve("state-" + fileName(stage) + "-" + Settings.key(noSteps) + "-" + archKey(model) + ".mask.state");
+    }
+
+    private static long savedStepOrMinus(Path state) {
+        try {
+            return Masks.savedStep(state);
+        } catch (IOException e) {
+            return -1;
         }
     }
 

@@ -115,6 +115,27 @@ public final class GradientCarry {
         stages = s.stages();
     }
 
+    /**
+     * A digest of what this carry holds now (G, the old logit gradients, the stage count): two mask trainings that
+     * start from carries of the same fingerprint take the same steps.
+     */
+    public String fingerprint() {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            for (var e : g.entrySet()) {
+                md.update(e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                double[] d = e.getValue().dup().data().asDouble();
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 * d.length);
+                b.asDoubleBuffer().put(d);
+                md.update(b);
+            }
+            md.update(java.nio.ByteBuffer.allocate(20).putDouble(oldLogitsSq).putDouble(lastLogitsSq).putInt(stages).array());
+            return java.util.HexFormat.of().formatHex(md.digest()).substring(0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** ‖G‖. */
     public double norm() {
         double s = 0;

@@ -55,6 +55,21 @@ final class MaskCheckpoint {
         });
     }
 
+    /** The step a saved state is at, read without its arrays. */
+    static long step(Path path) throws IOException {
+        try (ZipFile zf = new ZipFile(path.toFile())) {
+            ZipEntry e = zf.getEntry("state.properties");
+            if (e == null) throw new IOException("mask training state " + path + " lacks its step: not a mask training state");
+            Properties p = new Properties();
+            try (InputStream in = zf.getInputStream(e)) {
+                p.load(in);
+            }
+            return Long.parseLong(p.getProperty("step"));
+        } catch (RuntimeException ex) {
+            throw new IOException("mask training state " + path + " is damaged or not one: " + Checkpoint.rootMessage(ex), ex);
+        }
+    }
+
     static State read(Path path) throws IOException {
         Properties p = new Properties();
         Map<String, String> settings = null, provenance = null;

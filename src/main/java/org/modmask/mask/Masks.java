@@ -349,6 +349,11 @@ public final class Masks {
         return this;
     }
 
+    /** The step a saved training state (see {@link #checkpoint}) is at; an IOException names a damaged file. */
+    public static long savedStep(java.nio.file.Path state) throws java.io.IOException {
+        return MaskCheckpoint.step(state);
+    }
+
     /** How often the state is saved during training (see {@link #checkpoint}). */
     public Masks checkpointEvery(java.time.Duration d) {
         if (d == null || d.isNegative() || d.isZero()) throw new IllegalArgumentException("checkpointEvery must be a positive duration, got " + d);

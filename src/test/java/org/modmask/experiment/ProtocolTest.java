@@ -225,9 +225,10 @@ class ProtocolTest {
         assertTrue(lr.contains("training a new base network") && lr.contains("lr 0.001 → 0.002"), lr);
         assertEquals(2, countFiles(dir.resolve("run-0"), "base-"), "the old base network stays beside the new one");
 
-        String steps = printed(() -> protocol.apply(2e-3, 4L).run());
-        assertFalse(steps.contains("training a new base network"), "the base network of the same settings is reused\n" + steps);
-        assertTrue(steps.contains("training mask 'control' anew") && steps.contains("steps 3 → 4"), steps);
+        String beta = printed(() -> Protocol.of("two ops", seed -> Mlp.classifier(22, new int[]{8}, 10, seed))
+                .train(TwoOps.all(), t -> t.steps(5).lr(2e-3)).masks(m -> m.steps(3).beta(2e-4)).stage("control", TwoOps.all()).dir(dir).run());
+        assertFalse(beta.contains("training a new base network"), "the base network of the same settings is reused\n" + beta);
+        assertTrue(beta.contains("training mask 'control' anew") && beta.contains("beta 1.0E-4 → 2.0E-4"), beta);
         Path run0 = dir.resolve("run-0");
         java.util.List<String> why;
         try (var files = Files.list(run0)) {
@@ -235,6 +236,35 @@ class ProtocolTest {
             why = org.modmask.Workspace.whyNotReused(run0, "mask-control-", ".mask", org.modmask.Settings.read(newest));
         }
         assertFalse(why.isEmpty(), "Workspace explains the other mask files");
+    }
+
+    /** More mask steps of the same settings go on from the finished mask's kept state and end as one longer run would. */
+    @Test
+    void moreMaskStepsGoOnFromTheFinishedState(@TempDir Path dir, @TempDir Path fresh, @TempDir Path logitClip) {
+        java.util.function.BiFunction<Long, Path, Protocol> protocol = (maskSteps, d) -> Protocol.of("two ops", seed -> Mlp.classifier(22, new int[]{8}, 10, seed))
+                .train(TwoOps.all(), t -> t.steps(5)).masks(m -> m.steps(maskSteps)).stage("control", TwoOps.all()).stage("+", TwoOps.only(TwoOps.Op.ADD))
+                .complements(false).dir(d);
+        protocol.apply(6L, dir).run();
+        String more = printed(() -> protocol.apply(10L, dir).run());
+        // the control stage goes on; '+' started (faithful clipping) from the carried gradient of a 6-step control
+        // stage, so it is trained anew
+        assertTrue(more.contains("mask 'control' goes on from its saved state at step 6 to 10 steps")
+                && !more.contains("mask '+' goes on from"), more);
+        Result extended = protocol.apply(10L, dir).run(), straight = protocol.apply(10L, fresh).run();
+        for (String stage : List.of("control", "+")) {
+            WeightMask a = extended.mask(stage, 0), b = straight.mask(stage, 0);
+            for (String p : a.params()) assertEquals(b.logits(p), a.logits(p), stage + ": " + p + " bit for bit");
+        }
+        String fewer = printed(() -> protocol.apply(4L, dir).run());
+        assertFalse(fewer.contains("goes on from"), "a state past the asked steps is not used\n" + fewer);
+
+        // without a carried gradient (logit clipping) every stage goes on
+        java.util.function.LongFunction<Protocol> logits = maskSteps -> Protocol.of("two ops", seed -> Mlp.classifier(22, new int[]{8}, 10, seed))
+                .train(TwoOps.all(), t -> t.steps(5)).masks(m -> m.steps(maskSteps).clipping(org.modmask.mask.Clipping.LOGITS))
+                .stage("control", TwoOps.all()).stage("+", TwoOps.only(TwoOps.Op.ADD)).complements(false).dir(logitClip);
+        logits.apply(6L).run();
+        String both = printed(() -> logits.apply(10L).run());
+        assertTrue(both.contains("mask 'control' goes on from") && both.contains("mask '+' goes on from"), both);
     }
 
     private static String printed(Runnable r) {
