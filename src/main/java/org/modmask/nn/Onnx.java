@@ -118,6 +118,45 @@ public final class Onnx {
         return Graph.make(0, g -> new Builder(g).classifier(labels));
     }
 
+    /**
+     * The imported model against what PyTorch computed: runs {@code model} (evaluation mode) on the inputs saved
+     * with {@code numpy.save} and compares its output with PyTorch's, saved the same way. One row: examples, the
+     * largest and the mean absolute difference, and the share of examples whose argmax agrees.
+     */
+    public Table matches(Model model, Path inputsNpy, Path outputsNpy) {
+        INDArray x = npy(inputsNpy), want = npy(outputsNpy);
+        boolean was = model.isTraining();
+        INDArray got;
+        try {
+            got = model.training(false).logits(Map.of(inputs().get(0), x));
+        } finally {
+            model.training(was);
+        }
+        if (!Arrays.equals(got.shape(), want.shape()))
+            throw new IllegalArgumentException(outputsNpy.getFileName() + " has shape " + Arrays.toString(want.shape()) + ", the model's output "
+                    + Arrays.toString(got.shape()) + " on " + inputsNpy.getFileName());
+        INDArray diff = org.nd4j.linalg.ops.transforms.Transforms.abs(got.sub(want));
+        long n = got.size(0);
+        double same = got.reshape(n, -1).argMax(1).eq(want.reshape(n, -1).argMax(1)).castTo(DataType.FLOAT).meanNumber().doubleValue();
+        Table t = Table.create("modmask against PyTorch (" + outputsNpy.getFileName() + ")", IntColumn.create("examples"),
+                tech.tablesaw.api.DoubleColumn.create("largest |difference|"), tech.tablesaw.api.DoubleColumn.create("mean |difference|"),
+                tech.tablesaw.api.DoubleColumn.create("same argmax %"));
+        t.intColumn(0).append((int) n);
+        t.doubleColumn(1).append(diff.maxNumber().doubleValue());
+        t.doubleColumn(2).append(diff.meanNumber().doubleValue());
+        t.doubleColumn(3).append(100 * same);
+        return t;
+    }
+
+    private static INDArray npy(Path f) {
+        if (!Files.isRegularFile(f)) throw new IllegalArgumentException("no .npy file at " + f.toAbsolutePath());
+        try {
+            return Nd4j.createFromNpyFile(f.toFile()).castTo(DataType.FLOAT);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(f + " is not a NumPy array file (.npy): " + e.getMessage(), e);
+        }
+    }
+
     private Set<String> initializerNames() {
         Set<String> s = new HashSet<>();
         for (TensorProto t : graph.getInitializerList()) s.add(t.getName());
@@ -292,12 +331,26 @@ public final class Onnx {
             v.put(n.getOutput(0), activation(n, y));
         }
 
-        /** Layer outputs get the export's names, so that {@code Activations} shows them. */
+        /** Activation names given so far, by the ONNX value they name. */
+        final Map<String, String> labels = new HashMap<>();
+
+        /**
+         * Layer outputs become named activations that {@code Activations} reads: a module's output by the module's
+         * path ({@code hidden1}, {@code features.0}), a nonlinearity or pooling after it by that name and the op
+         * ({@code hidden1.relu}), the graph's output by its export name ({@code logits}); others by the export's value name.
+         */
         SDVariable activation(NodeProto n, SDVariable y) {
-            boolean layer = Set.of("Gemm", "MatMul", "Conv", "Relu", "Tanh", "Sigmoid", "MaxPool", "AveragePool", "GlobalAveragePool",
-                    "BatchNormalization").contains(n.getOpType());
-            boolean output = outputs().contains(n.getOutput(0));
-            return layer || output ? g.named(y, n.getOutput(0)) : y;
+            String op = n.getOpType(), out = n.getOutput(0);
+            String label = null;
+            if (outputs().contains(out)) label = out;
+            else if (Set.of("Gemm", "MatMul", "Conv", "BatchNormalization").contains(op)) label = moduleOf(n);
+            else if (Set.of("Relu", "Tanh", "Sigmoid", "MaxPool", "AveragePool", "GlobalAveragePool").contains(op)) {
+                String before = labels.get(n.getInput(0));
+                label = before == null ? null : before + "." + op.toLowerCase(Locale.ROOT);
+            } else return y;
+            if (label == null || label.isEmpty() || labels.containsValue(label)) label = out;
+            labels.put(out, label);
+            return g.named(y, label);
         }
 
         SDVariable gemm(NodeProto n, SDVariable a) {

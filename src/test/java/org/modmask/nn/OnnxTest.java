@@ -78,7 +78,8 @@ class OnnxTest {
         Model m = matchesPyTorch("cnn", 1e-4);
         assertEquals(List.of("conv1.weight", "conv1.bias", "bn.weight", "bn.bias", "conv2.weight", "conv2.bias", "fc.weight", "fc.bias"), names(m),
                 "running statistics are not parameters");
-        assertTrue(m.activationNames().stream().anyMatch(a -> a.contains("Conv")), "layer outputs are named activations: " + m.activationNames());
+        assertEquals(List.of("conv1", "bn", "bn.relu", "bn.relu.maxpool", "conv2", "conv2.tanh", "fc", "logits").subList(0, 6),
+                m.activationNames().subList(0, 6), "layer outputs are named activations, after their modules");
     }
 
     @Test
@@ -91,6 +92,17 @@ class OnnxTest {
         // the folded export reorders the gates (i, o, f, c); the import restores PyTorch's tensors exactly
         for (String p : torch)
             assertEquals(plain.sameDiff().getVariable(p).getArr(), folded.sameDiff().getVariable(p).getArr(), p + " in PyTorch's layout");
+    }
+
+    @Test
+    void matchesReportsTheComparisonAsATable() throws IOException {
+        Onnx onnx = Onnx.read(fixture("mlp.onnx"));
+        var t = onnx.matches(onnx.classifier(), fixture("mlp-input.npy"), fixture("mlp-output.npy"));
+        assertEquals(5, t.intColumn("examples").get(0));
+        assertTrue(t.doubleColumn("largest |difference|").get(0) < 1e-5, t.print());
+        assertEquals(100.0, t.doubleColumn("same argmax %").get(0), 1e-9);
+        var e = assertThrows(IllegalArgumentException.class, () -> onnx.matches(onnx.classifier(), fixture("mlp-input.npy"), fixture("cnn-output.npy")));
+        assertTrue(e.getMessage().contains("cnn-output.npy"), e.getMessage());
     }
 
     @Test
