@@ -13,7 +13,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 class PaperTest {
     static final List<Paper.Settings> ALL = List.of(Paper.quickstart(), Paper.addMul(), Paper.doubleAdd(), Paper.widthBeta(),
-            Paper.clustering(), Paper.classRemoval(), Paper.permutedMnist(), Paper.scanTransformer(), Paper.mathematics(), Paper.scanLstm());
+            Paper.clustering(), Paper.classRemoval(), Paper.permutedMnist(), Paper.scanTransformer(), Paper.mathematics(), Paper.scanLstm(),
+            Paper.yourOwnModel());
 
     /** The paper preset is the paper: no row deviates, and each row's value is its paper value. */
     @Test

@@ -72,6 +72,17 @@ class NotebooksTest {
             Files.copy(src, dst);
             cmd.set(i, dst.toString());
         }
+        // and the folders beside them that notebooks read (10's PyTorch export)
+        try (var s = Files.list(ROOT.resolve("notebooks"))) {
+            for (Path d : s.filter(Files::isDirectory).toList())
+                try (var files = Files.walk(d)) {
+                    for (Path f : files.toList()) {
+                        Path to = copies.resolve(ROOT.resolve("notebooks").relativize(f).toString());
+                        if (Files.isDirectory(f)) Files.createDirectories(to);
+                        else Files.copy(f, to);
+                    }
+                }
+        }
         run(copies, cmd, 40, line -> line.contains("preset"), "JUPYTER_PATH", tmp.resolve("share/jupyter").toString(),
                 "MODMASK_RESULTS", tmp.resolve("results").toString());
 
