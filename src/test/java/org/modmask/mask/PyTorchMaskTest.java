@@ -50,14 +50,9 @@ class PyTorchMaskTest {
         MaskFile.save(mask, npz, net, Masks.of(net).settingsMap());
         String script = """
                 import json, sys, numpy as np, torch
-                class TwoOpsMlp(torch.nn.Module):
-                    def __init__(self):
-                        super().__init__()
-                        self.hidden1 = torch.nn.Linear(22, 64)
-                        self.hidden2 = torch.nn.Linear(64, 64)
-                        self.out = torch.nn.Linear(64, 10)
-                    def forward(self, v):
-                        return self.out(torch.relu(self.hidden2(torch.relu(self.hidden1(v)))))
+                sys.dont_write_bytecode = True       # nothing written beside the notebook
+                sys.path.insert(0, sys.argv[4])
+                from make_twoops_model import TwoOpsMlp, task
                 model = TwoOpsMlp()
                 model.load_state_dict(torch.load(sys.argv[1]))
                 # the README's snippet
@@ -67,13 +62,7 @@ class PyTorchMaskTest {
                     for name, p in model.named_parameters():
                         if name in logits.files:
                             p.mul_(torch.from_numpy(logits[name] >= 0).to(p.dtype))
-                x = torch.zeros(200, 22); y = torch.zeros(200, dtype=torch.long); i = 0
-                for op in (0, 1):
-                    for a in range(10):
-                        for b in range(10):
-                            x[i, a] = 1; x[i, 10 + b] = 1; x[i, 20 + op] = 1
-                            y[i] = (a + b) % 10 if op == 0 else (a * b) % 10
-                            i += 1
+                x, y = task()
                 with torch.no_grad():
                     right = (model(x).argmax(1) == y).float()
                 print(f"{right[:100].mean().item():.4f} {right[100:].mean().item():.4f} {len(manifest['parameters'])}")
@@ -81,7 +70,7 @@ class PyTorchMaskTest {
         Path py = dir.resolve("apply.py");
         Files.writeString(py, script);
         Process p = new ProcessBuilder("/usr/bin/python3", py.toString(), MODEL.resolve("twoops-mlp.pt").toString(), npz.toString(),
-                MaskFile.manifestOf(npz).toString()).redirectErrorStream(true).start();
+                MaskFile.manifestOf(npz).toString(), MODEL.toAbsolutePath().toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "python did not finish");
         assertEquals(0, p.exitValue(), out);
