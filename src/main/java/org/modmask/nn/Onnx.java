@@ -14,6 +14,7 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
 import org.nd4j.enums.WeightsFormat;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
@@ -476,8 +477,8 @@ public final class Onnx {
                 wih = g.param(p + ".weight_ih_l" + layer, iofcToIfgo(w.slice(0), hidden));
                 whh = g.param(p + ".weight_hh_l" + layer, iofcToIfgo(r.slice(0), hidden));
                 INDArray bb = b.reshape(8L * hidden);
-                SDVariable bih = g.param(p + ".bias_ih_l" + layer, iofcToIfgo(bb.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 4L * hidden)), hidden));
-                SDVariable bhh = g.param(p + ".bias_hh_l" + layer, iofcToIfgo(bb.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(4L * hidden, 8L * hidden)), hidden));
+                SDVariable bih = g.param(p + ".bias_ih_l" + layer, iofcToIfgo(bb.get(NDArrayIndex.interval(0, 4L * hidden)), hidden));
+                SDVariable bhh = g.param(p + ".bias_hh_l" + layer, iofcToIfgo(bb.get(NDArrayIndex.interval(4L * hidden, 8L * hidden)), hidden));
                 bias = bih.add(bhh);
                 ifgo = new int[]{0, 1, 2, 3};
             } else {
@@ -525,8 +526,8 @@ public final class Onnx {
         INDArray iofcToIfgo(INDArray a, int hidden) {
             long H = hidden;
             INDArray[] blocks = new INDArray[4];
-            for (int k = 0; k < 4; k++) blocks[k] = a.rank() == 1 ? a.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(k * H, (k + 1) * H))
-                    : a.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(k * H, (k + 1) * H), org.nd4j.linalg.indexing.NDArrayIndex.all());
+            for (int k = 0; k < 4; k++) blocks[k] = a.rank() == 1 ? a.get(NDArrayIndex.interval(k * H, (k + 1) * H))
+                    : a.get(NDArrayIndex.interval(k * H, (k + 1) * H), NDArrayIndex.all());
             // ONNX blocks: 0 = i, 1 = o, 2 = f, 3 = c  →  PyTorch: i, f, g (= c), o
             return Nd4j.concat(0, blocks[0].dup(), blocks[2].dup(), blocks[3].dup(), blocks[1].dup());
         }

@@ -12,7 +12,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -41,25 +40,14 @@ class OnnxTest {
         }
     }
 
-    static INDArray npy(String name) {
-        return Nd4j.createFromNpyFile(new File(fixture(name).toString())).castTo(DataType.FLOAT);
-    }
-
     /** The imported model's output on PyTorch's input, against PyTorch's output. */
     static Model matchesPyTorch(String name, double tol) throws IOException {
-        Model m = Onnx.read(fixture(name + ".onnx")).classifier();
-        INDArray x = npy(name + "-input.npy"), want = npy(name + "-output.npy");
-        INDArray got = m.training(false).logits(Map.of("input", x));
-        assertArrayEquals(want.shape(), got.shape(), name + ": output shape");
-        double diff = Transforms.maxAbsDiff(want, got);
-        assertTrue(diff < tol, name + ": largest difference from PyTorch " + diff + "\nPyTorch " + want + "\nmodmask " + got);
+        Onnx onnx = Onnx.read(fixture(name + ".onnx"));
+        Model m = onnx.classifier();
+        var t = onnx.matches(m, fixture(name + "-input.npy"), fixture(name + "-output.npy"));
+        assertTrue(t.doubleColumn("largest |difference|").get(0) < tol, name + ": " + t.print());
+        assertEquals(100.0, t.doubleColumn("same argmax %").get(0), 1e-9, name + ": " + t.print());
         return m;
-    }
-
-    static final class Transforms {
-        static double maxAbsDiff(INDArray a, INDArray b) {
-            return a.sub(b).norm1Number().doubleValue() == 0 ? 0 : org.nd4j.linalg.ops.transforms.Transforms.abs(a.sub(b)).maxNumber().doubleValue();
-        }
     }
 
     static List<String> names(Model m) {
