@@ -246,6 +246,13 @@ public final class Agreement {
                 x[k] = a[i][j];
                 y[k++] = b[i][j];
             }
+        return spearman(x, y);
+    }
+
+    /** Spearman rank correlation of two samples of equal length (NaN when either is constant). */
+    public static double spearman(double[] x, double[] y) {
+        if (x.length != y.length) throw new IllegalArgumentException("samples of " + x.length + " and " + y.length + " values");
+        int m = x.length;
         double[] rx = ranks(x), ry = ranks(y);
         double mx = 0, my = 0;
         for (int i = 0; i < m; i++) {

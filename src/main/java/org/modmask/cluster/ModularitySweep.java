@@ -34,7 +34,7 @@ public final class ModularitySweep {
     private Associations.Method[] methods = Associations.Method.values();
     private int clusterSteps = 5000;
     private int probe = Integer.MAX_VALUE;
-    private double cutoff = 0.8;
+    private static final double CUTOFF = 0.8;     // the paper drops networks under 80 % test accuracy
     private Path dir;
     private boolean tmlr;
 
@@ -165,19 +165,40 @@ public final class ModularitySweep {
         return m;
     }
 
+    /** The five agreement measures of spec §2.4 kept per pair of methods; each is 1 for identical partitions. */
+    public static final List<String> MEASURES = List.of("element-sim", "RMI (norm.)", "VI (norm.)", "matching", "RSA (Spearman)");
+
     /** Trains (or loads) every network and clusters its hidden units. */
     public Result run() {
         Dataset probeSet = probe >= test.size() ? test : test.subset("probe", java.util.stream.IntStream.range(0, probe).toArray());
         Table t = Table.create("modularity by regularizer", StringColumn.create("regularizer"), DoubleColumn.create("value"),
                 IntColumn.create("seed"), DoubleColumn.create("accuracy"), StringColumn.create("method"), StringColumn.create("family"),
-                IntColumn.create("layer"), DoubleColumn.create("Q"), DoubleColumn.create("clusters"));
-        Map<String, double[][]> agreementSum = new LinkedHashMap<>();
-        Map<String, Integer> agreementCount = new HashMap<>();
+                IntColumn.create("layer"), DoubleColumn.create("Q"), DoubleColumn.create("clusters"), IntColumn.create("dead units"));
+        Table nets = Table.create("networks", StringColumn.create("regularizer"), DoubleColumn.create("value"), IntColumn.create("seed"),
+                DoubleColumn.create("accuracy %"), DoubleColumn.create("L1 norm"), DoubleColumn.create("L2 norm"));
+        Table pairs = Table.create("agreement between methods, per network and layer", StringColumn.create("regularizer"),
+                DoubleColumn.create("value"), IntColumn.create("seed"), IntColumn.create("layer"), StringColumn.create("a"), StringColumn.create("b"));
+        for (String m : MEASURES) pairs.addColumns(DoubleColumn.create(m));
+        Map<String, Object[]> done = new HashMap<>();     // identical settings (dropout 0 = L2 1e-5) train and cluster once
         for (Net n : nets()) {
-            Model m = build(n);
-            double acc = Eval.accuracy(m, test);
-            var r = UnitClusters.of(m, probeSet).methods(methods).steps(clusterSteps).seed(n.seed()).run();
-            boolean kept = acc >= cutoff || !n.trained();
+            String same = n.drop() + "/" + n.l1() + "/" + n.l2() + "/" + n.seed() + "/" + n.trained();
+            Object[] got = done.get(same);
+            if (got == null) {
+                Model m = build(n);
+                double acc = Eval.accuracy(m, test);
+                got = new Object[]{acc, UnitClusters.of(m, probeSet).methods(methods).steps(clusterSteps).seed(n.seed()).run(), norms(m)};
+                done.put(same, got);
+            }
+            double acc = (double) got[0];
+            UnitClusters.Result r = (UnitClusters.Result) got[1];
+            double[] norm = (double[]) got[2];
+            boolean kept = acc >= CUTOFF || !n.trained();
+            nets.stringColumn("regularizer").append(n.regularizer());
+            nets.doubleColumn("value").append(n.value());
+            nets.intColumn("seed").append(n.seed());
+            nets.doubleColumn("accuracy %").append(100 * acc);
+            nets.doubleColumn("L1 norm").append(norm[0]);
+            nets.doubleColumn("L2 norm").append(norm[1]);
             for (Associations.Method me : methods)
                 for (int l = 0; l < hidden.length; l++) {
                     Partition p = r.partition(me, l);
@@ -190,38 +211,75 @@ public final class ModularitySweep {
                     t.intColumn("layer").append(l);
                     t.doubleColumn("Q").append(kept ? p.q() : Double.NaN);
                     t.doubleColumn("clusters").append(kept ? p.softCount() : Double.NaN);
+                    t.intColumn("dead units").append((int) Arrays.stream(p.labels()).filter(x -> x < 0).count());
                 }
-            if (kept) {
-                String key = n.trained() ? "trained" : "untrained";
-                double[][] s = r.agreementMatrix();
-                agreementSum.merge(key, s, (a, b) -> {
-                    double[][] c = new double[a.length][a.length];
-                    for (int i = 0; i < a.length; i++) for (int j = 0; j < a.length; j++) c[i][j] = a[i][j] + b[i][j];
-                    return c;
-                });
-                agreementCount.merge(key, 1, Integer::sum);
-            }
+            if (!kept) continue;
+            for (int l = 0; l < hidden.length; l++)
+                for (int i = 0; i < methods.length; i++)
+                    for (int j = i + 1; j < methods.length; j++) {
+                        int[] pa = r.partition(methods[i], l).labels(), pb = r.partition(methods[j], l).labels();
+                        pairs.stringColumn("regularizer").append(n.regularizer());
+                        pairs.doubleColumn("value").append(n.value());
+                        pairs.intColumn("seed").append(n.seed());
+                        pairs.intColumn("layer").append(l);
+                        pairs.stringColumn("a").append(methods[i].key());
+                        pairs.stringColumn("b").append(methods[j].key());
+                        pairs.doubleColumn(MEASURES.get(0)).append(Agreement.elementSimilarity(pa, pb));
+                        pairs.doubleColumn(MEASURES.get(1)).append(Agreement.reducedMutualInformationNormalized(pa, pb));
+                        pairs.doubleColumn(MEASURES.get(2)).append(Agreement.variationOfInformationSimilarity(pa, pb));
+                        pairs.doubleColumn(MEASURES.get(3)).append(Agreement.matchingScore(pa, pb));
+                        pairs.doubleColumn(MEASURES.get(4)).append(Agreement.spearman(r.matrix(methods[i], l), r.matrix(methods[j], l)));
+                    }
         }
-        return new Result(t, List.of(methods), agreementSum, agreementCount);
+        return new Result(t, nets, pairs, List.of(methods), hidden.clone());
+    }
+
+    /** Σ|W| and ΣW² over the weight matrices (biases excluded), as the paper's penalties count them. */
+    private static double[] norms(Model m) {
+        double l1 = 0, l2 = 0;
+        for (int l = 0; m.hasParam("layers." + l + ".weight"); l++) {
+            var w = m.get("layers." + l + ".weight").castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+            l1 += w.norm1Number().doubleValue();
+            l2 += Math.pow(w.norm2Number().doubleValue(), 2);
+        }
+        return new double[]{l1, l2};
     }
 
     /** Every network's Q per method and layer, and the summaries the paper plots. */
     public static final class Result {
-        private final Table table;
+        private final Table table, networks, pairs;
         private final List<Associations.Method> methods;
-        private final Map<String, double[][]> agreementSum;
-        private final Map<String, Integer> agreementCount;
+        private final int[] hidden;
 
-        Result(Table table, List<Associations.Method> methods, Map<String, double[][]> sum, Map<String, Integer> count) {
+        Result(Table table, Table networks, Table pairs, List<Associations.Method> methods, int[] hidden) {
             this.table = table;
+            this.networks = networks;
+            this.pairs = pairs;
             this.methods = methods;
-            this.agreementSum = sum;
-            this.agreementCount = count;
+            this.hidden = hidden;
         }
 
         /** One row per network, method and layer (Q is NaN below the accuracy cut-off). */
         public Table table() {
             return table;
+        }
+
+        /** One row per network: test accuracy (%) and the norms the penalties count, Σ|W| and ΣW². */
+        public Table networks() {
+            return networks;
+        }
+
+        /**
+         * One row per network that passed the cut-off (and per untrained network), hidden layer and pair of methods:
+         * the five agreement measures of {@link #MEASURES}.
+         */
+        public Table pairs() {
+            return pairs;
+        }
+
+        /** The hidden layer widths of the sweep's networks. */
+        public int[] hidden() {
+            return hidden.clone();
         }
 
         /** Mean Q over seeds and layers per regularizer value (rows) and method (columns). */
@@ -276,12 +334,22 @@ public final class ModularitySweep {
 
         /** Element-centric agreement between methods, averaged over trained networks and layers. */
         public double[][] agreement() {
-            return average("trained");
+            return agreement(MEASURES.get(0), -1);
         }
 
         /** The same minus the untrained networks' average (how much training changes agreement). */
         public double[][] agreementMinusUntrained() {
-            double[][] a = average("trained"), u = average("untrained"), d = new double[a.length][a.length];
+            return agreementMinusUntrained(MEASURES.get(0), -1);
+        }
+
+        /** Agreement by one of {@link #MEASURES}, averaged over trained networks, on one hidden layer (0-based; −1: all). */
+        public double[][] agreement(String measure, int layer) {
+            return average(true, measure, layer);
+        }
+
+        /** The same minus its average over untrained networks. */
+        public double[][] agreementMinusUntrained(String measure, int layer) {
+            double[][] a = average(true, measure, layer), u = average(false, measure, layer), d = new double[a.length][a.length];
             for (int i = 0; i < a.length; i++) for (int j = 0; j < a.length; j++) d[i][j] = a[i][j] - u[i][j];
             return d;
         }
@@ -319,6 +387,257 @@ public final class ModularitySweep {
                 t.doubleColumn("layer " + (l + 1) + " clusters").set(row, Double.isNaN(k) ? Double.NaN : Math.round(100 * k) / 100.0);
             }
             return t;
+        }
+
+        /** One method's Q against a regularizer, mean over layers: see {@link #vs}. */
+        public Table qVs(String regularizer, Associations.Method m) {
+            return vs(regularizer, m, "Q", -1);
+        }
+
+        /** One method's Q on one hidden layer (0-based) against a regularizer: see {@link #vs}. */
+        public Table qVs(String regularizer, Associations.Method m, int layer) {
+            return vs(regularizer, m, "Q", layer);
+        }
+
+        /** One method's soft number of clusters against a regularizer, mean over layers: see {@link #vs}. */
+        public Table clustersVs(String regularizer, Associations.Method m) {
+            return vs(regularizer, m, "clusters", -1);
+        }
+
+        /**
+         * A quantity ("Q" or "clusters") of one method against a regularizer's strength, as the paper plots it: per
+         * value the mean over seeds (each seed's value averaged over the hidden layers, or on one layer), its standard
+         * error over seeds, each seed, the x position as "% regularization" (dropout: p; L1/L2: the log-position in the
+         * grid), and the untrained networks' mean ± 1 and 2 standard deviations (over networks and the same layers).
+         * Values whose networks all missed the accuracy cut-off are missing.
+         */
+        public Table vs(String regularizer, Associations.Method m, String quantity, int layer) {
+            if (!quantity.equals("Q") && !quantity.equals("clusters")) throw new IllegalArgumentException("quantity is \"Q\" or \"clusters\", got " + quantity);
+            if (!methods.contains(m)) throw new IllegalArgumentException("the sweep did not compute " + m.key());
+            TreeSet<Double> values = values(regularizer);
+            TreeSet<Integer> seeds = new TreeSet<>();
+            for (int r = 0; r < table.rowCount(); r++)
+                if (table.stringColumn("regularizer").get(r).equals(regularizer)) seeds.add(table.intColumn("seed").getInt(r));
+            String where = layer < 0 ? "mean over layers" : "layer " + (layer + 1);
+            Table t = Table.create(m.key() + ": " + quantity + " vs " + regularizer + " (" + where + "; mean ± s.e.m. over seeds)",
+                    DoubleColumn.create(regularizer), DoubleColumn.create("% regularization"), DoubleColumn.create(quantity),
+                    DoubleColumn.create("s.e.m."), IntColumn.create("seeds"));
+            for (int sd : seeds) t.addColumns(DoubleColumn.create("seed " + sd));
+            double[] band = nullOf(m, quantity, layer);
+            for (String c : List.of("null mean", "null + 1σ", "null − 1σ", "null + 2σ", "null − 2σ")) t.addColumns(DoubleColumn.create(c));
+            double lo = values.first(), hi = values.last();
+            for (double v : values) {
+                List<Double> per = new ArrayList<>();
+                t.doubleColumn(regularizer).append(v);
+                t.doubleColumn("% regularization").append(regularizer.equals("dropout") || lo <= 0 || hi == lo ? 100 * v
+                        : Math.round(1000 * (Math.log(v) - Math.log(lo)) / (Math.log(hi) - Math.log(lo))) / 10.0);
+                for (int sd : seeds) {
+                    double x = seedValue(regularizer, v, sd, m, quantity, layer);
+                    t.doubleColumn("seed " + sd).append(round4(x));
+                    if (!Double.isNaN(x)) per.add(x);
+                }
+                double mu = per.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+                double var = per.stream().mapToDouble(x -> (x - mu) * (x - mu)).sum() / Math.max(1, per.size() - 1);
+                t.doubleColumn(quantity).append(round4(mu));
+                t.doubleColumn("s.e.m.").append(per.size() > 1 ? round4(Math.sqrt(var / per.size())) : 0);
+                t.intColumn("seeds").append(per.size());
+                t.doubleColumn("null mean").append(round4(band[0]));
+                t.doubleColumn("null + 1σ").append(round4(band[0] + band[1]));
+                t.doubleColumn("null − 1σ").append(round4(band[0] - band[1]));
+                t.doubleColumn("null + 2σ").append(round4(band[0] + 2 * band[1]));
+                t.doubleColumn("null − 2σ").append(round4(band[0] - 2 * band[1]));
+            }
+            return t;
+        }
+
+        /** A seed's value at one setting: its quantity averaged over the selected layers (NaN under the cut-off). */
+        private double seedValue(String regularizer, double value, int seed, Associations.Method m, String quantity, int layer) {
+            double sum = 0;
+            int n = 0;
+            for (int r = 0; r < table.rowCount(); r++)
+                if (table.stringColumn("regularizer").get(r).equals(regularizer) && table.doubleColumn("value").getDouble(r) == value
+                        && table.intColumn("seed").getInt(r) == seed && table.stringColumn("method").get(r).equals(m.key())
+                        && (layer < 0 || table.intColumn("layer").getInt(r) == layer)) {
+                    double x = table.doubleColumn(quantity).getDouble(r);
+                    if (Double.isNaN(x)) return Double.NaN;
+                    sum += x;
+                    n++;
+                }
+            return n == 0 ? Double.NaN : sum / n;
+        }
+
+        /** The untrained networks' mean and std of a quantity over networks and the selected layers. */
+        private double[] nullOf(Associations.Method m, String quantity, int layer) {
+            List<Double> q = new ArrayList<>();
+            for (int r = 0; r < table.rowCount(); r++)
+                if (table.stringColumn("regularizer").get(r).equals("untrained") && table.stringColumn("method").get(r).equals(m.key())
+                        && (layer < 0 || table.intColumn("layer").getInt(r) == layer) && !Double.isNaN(table.doubleColumn(quantity).getDouble(r)))
+                    q.add(table.doubleColumn(quantity).getDouble(r));
+            double mu = q.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            double sd = Math.sqrt(q.stream().mapToDouble(x -> (x - mu) * (x - mu)).sum() / Math.max(1, q.size() - 1));
+            return new double[]{mu, q.size() > 1 ? sd : 0};
+        }
+
+        private TreeSet<Double> values(String regularizer) {
+            TreeSet<Double> values = new TreeSet<>();
+            for (int r = 0; r < table.rowCount(); r++)
+                if (table.stringColumn("regularizer").get(r).equals(regularizer)) values.add(table.doubleColumn("value").getDouble(r));
+            if (values.isEmpty()) throw new IllegalArgumentException("the sweep has no '" + regularizer + "' networks");
+            return values;
+        }
+
+        /**
+         * Test accuracy and weight norms against a regularizer (the paper's "performance and norms" figure): per value
+         * the mean over seeds of the accuracy (%), its s.e.m., Σ|W| and ΣW², every network counted (also those under
+         * the cut-off, which the line at 80 % shows).
+         */
+        public Table performance(String regularizer) {
+            TreeSet<Double> values = values(regularizer);
+            Table t = Table.create("test accuracy and weight norms vs " + regularizer + " (mean over seeds)", DoubleColumn.create(regularizer),
+                    DoubleColumn.create("accuracy %"), DoubleColumn.create("accuracy s.e.m."), DoubleColumn.create("L1 norm"),
+                    DoubleColumn.create("L2 norm"), DoubleColumn.create("cut-off %"));
+            for (double v : values) {
+                List<double[]> rows = new ArrayList<>();
+                for (int r = 0; r < networks.rowCount(); r++)
+                    if (networks.stringColumn("regularizer").get(r).equals(regularizer) && networks.doubleColumn("value").getDouble(r) == v)
+                        rows.add(new double[]{networks.doubleColumn("accuracy %").getDouble(r), networks.doubleColumn("L1 norm").getDouble(r),
+                                networks.doubleColumn("L2 norm").getDouble(r)});
+                double acc = rows.stream().mapToDouble(x -> x[0]).average().orElse(Double.NaN);
+                double var = rows.stream().mapToDouble(x -> (x[0] - acc) * (x[0] - acc)).sum() / Math.max(1, rows.size() - 1);
+                t.doubleColumn(regularizer).append(v);
+                t.doubleColumn("accuracy %").append(Math.round(100 * acc) / 100.0);
+                t.doubleColumn("accuracy s.e.m.").append(rows.size() > 1 ? Math.round(100 * Math.sqrt(var / rows.size())) / 100.0 : 0);
+                t.doubleColumn("L1 norm").append(Math.round(10 * rows.stream().mapToDouble(x -> x[1]).average().orElse(Double.NaN)) / 10.0);
+                t.doubleColumn("L2 norm").append(Math.round(100 * rows.stream().mapToDouble(x -> x[2]).average().orElse(Double.NaN)) / 100.0);
+                t.doubleColumn("cut-off %").append(100 * CUTOFF);
+            }
+            return t;
+        }
+
+        /** One method's Q per hidden layer (rows, 1-based), one column per regularizer value (mean over seeds) and one for the untrained networks. */
+        public Table qVsDepth(String regularizer, Associations.Method m) {
+            TreeSet<Double> values = values(regularizer);
+            Table t = Table.create(m.key() + ": Q by hidden layer (mean over seeds)", IntColumn.create("layer"));
+            for (double v : values) t.addColumns(DoubleColumn.create(regularizer + " " + label(v)));
+            t.addColumns(DoubleColumn.create("untrained"));
+            for (int l = 0; l < hidden.length; l++) {
+                t.intColumn("layer").append(l + 1);
+                var byValue = vs(regularizer, m, "Q", l);
+                int row = 0;
+                for (double v : values) t.doubleColumn(regularizer + " " + label(v)).append(byValue.doubleColumn("Q").getDouble(row++));
+                t.doubleColumn("untrained").append(round4(nullOf(m, "Q", l)[0]));
+            }
+            return t;
+        }
+
+        /**
+         * Agreement of the normalized measures by family against a regularizer, with the untrained networks' agreement
+         * subtracted: per value (mean over its networks and the layers, or one layer) the upstream pair (covariance ↔
+         * input gradient), the downstream pair (output gradient ↔ Hessian) and the mean of the four cross-family pairs.
+         */
+        public Table agreementVs(String regularizer, String measure, int layer) {
+            TreeSet<Double> values = values(regularizer);
+            int[][] fam = families();
+            double[][] u = average(false, measure, layer);
+            Table t = Table.create(measure + " vs " + regularizer + " minus untrained (" + (layer < 0 ? "all layers" : "layer " + (layer + 1)) + ")",
+                    DoubleColumn.create(regularizer), DoubleColumn.create("upstream pair"), DoubleColumn.create("downstream pair"),
+                    DoubleColumn.create("across (mean of 4)"));
+            for (double v : values) {
+                double[][] a = averageWhere(measure, layer, regularizer, v);
+                t.doubleColumn(regularizer).append(v);
+                t.doubleColumn("upstream pair").append(round4(a[fam[0][0]][fam[0][1]] - u[fam[0][0]][fam[0][1]]));
+                t.doubleColumn("downstream pair").append(round4(a[fam[1][0]][fam[1][1]] - u[fam[1][0]][fam[1][1]]));
+                double across = 0;
+                for (int i : fam[0]) for (int j : fam[1]) across += (a[i][j] - u[i][j]) / 4;
+                t.doubleColumn("across (mean of 4)").append(round4(across));
+            }
+            return t;
+        }
+
+        /**
+         * Agreement of the normalized measures by family, per hidden layer: trained networks, untrained ones, and the
+         * difference. The last hidden layer's output-gradient matrix is |W_out W_outᵀ| whatever the data (spec §1), so
+         * its downstream agreement is high even untrained; the difference is what training adds.
+         */
+        public Table agreementByLayer(String measure) {
+            int[][] fam = families();
+            Table t = Table.create(measure + " by hidden layer: within each family and across", IntColumn.create("layer"), StringColumn.create("networks"),
+                    DoubleColumn.create("upstream pair"), DoubleColumn.create("downstream pair"), DoubleColumn.create("across (mean of 4)"));
+            for (int l = 0; l < hidden.length; l++) {
+                double[][] a = average(true, measure, l), u = average(false, measure, l);
+                for (String kind : List.of("trained", "untrained", "trained − untrained")) {
+                    double[][] x = new double[a.length][a.length];
+                    for (int i = 0; i < a.length; i++)
+                        for (int j = 0; j < a.length; j++) x[i][j] = kind.equals("trained") ? a[i][j] : kind.equals("untrained") ? u[i][j] : a[i][j] - u[i][j];
+                    double across = 0;
+                    for (int i : fam[0]) for (int j : fam[1]) across += x[i][j] / 4;
+                    t.intColumn("layer").append(l + 1);
+                    t.stringColumn("networks").append(kind);
+                    t.doubleColumn("upstream pair").append(round4(x[fam[0][0]][fam[0][1]]));
+                    t.doubleColumn("downstream pair").append(round4(x[fam[1][0]][fam[1][1]]));
+                    t.doubleColumn("across (mean of 4)").append(round4(across));
+                }
+            }
+            return t;
+        }
+
+        /**
+         * Spearman correlation between the agreement measures over every pair of methods, layer and trained network
+         * (the paper's appendix figure): do the measures rank the method pairs alike?
+         */
+        public double[][] measureCorrelation() {
+            List<Integer> rows = new ArrayList<>();
+            for (int r = 0; r < pairs.rowCount(); r++) {
+                if (pairs.stringColumn("regularizer").get(r).equals("untrained")) continue;
+                boolean finite = true;
+                for (String m : MEASURES) finite &= !Double.isNaN(pairs.doubleColumn(m).getDouble(r));
+                if (finite) rows.add(r);
+            }
+            int k = MEASURES.size();
+            double[][] c = new double[k][k];
+            for (int i = 0; i < k; i++)
+                for (int j = 0; j < k; j++) {
+                    if (i == j) {
+                        c[i][j] = 1;
+                        continue;
+                    }
+                    int fi = i, fj = j;
+                    double[] x = rows.stream().mapToDouble(r -> pairs.doubleColumn(MEASURES.get(fi)).getDouble(r)).toArray();
+                    double[] y = rows.stream().mapToDouble(r -> pairs.doubleColumn(MEASURES.get(fj)).getDouble(r)).toArray();
+                    c[i][j] = Math.round(1000 * Agreement.spearman(x, y)) / 1000.0;
+                }
+            return c;
+        }
+
+        /** Indices of the upstream and downstream normalized measures. */
+        private int[][] families() {
+            List<Integer> up = new ArrayList<>(), down = new ArrayList<>();
+            for (int i = 0; i < methods.size(); i++)
+                if (methods.get(i).normalized()) (methods.get(i).upstream() ? up : down).add(i);
+            if (up.size() != 2 || down.size() != 2) throw new IllegalStateException("needs the four normalized measures, has " + methods);
+            return new int[][]{{up.get(0), up.get(1)}, {down.get(0), down.get(1)}};
+        }
+
+        private double[][] averageWhere(String measure, int layer, String regularizer, double value) {
+            int k = methods.size();
+            double[][] sum = new double[k][k];
+            int[][] count = new int[k][k];
+            List<String> keys = Arrays.asList(methodKeys());
+            for (int r = 0; r < pairs.rowCount(); r++) {
+                if (!pairs.stringColumn("regularizer").get(r).equals(regularizer) || pairs.doubleColumn("value").getDouble(r) != value) continue;
+                if (layer >= 0 && pairs.intColumn("layer").getInt(r) != layer) continue;
+                double v = pairs.doubleColumn(measure).getDouble(r);
+                if (Double.isNaN(v)) continue;
+                int i = keys.indexOf(pairs.stringColumn("a").get(r)), j = keys.indexOf(pairs.stringColumn("b").get(r));
+                sum[i][j] += v;
+                sum[j][i] += v;
+                count[i][j]++;
+                count[j][i]++;
+            }
+            double[][] a = new double[k][k];
+            for (int i = 0; i < k; i++)
+                for (int j = 0; j < k; j++) a[i][j] = i == j ? 1 : count[i][j] == 0 ? Double.NaN : sum[i][j] / count[i][j];
+            return a;
         }
 
         /** How many untrained networks the null band rests on. */
@@ -370,24 +689,49 @@ public final class ModularitySweep {
          * agreement with the untrained networks' agreement subtracted (as the paper's figure does).
          */
         public double familyLead(boolean upstream) {
-            List<Integer> up = new ArrayList<>(), down = new ArrayList<>();
-            for (int i = 0; i < methods.size(); i++)
-                if (methods.get(i).normalized()) (methods.get(i).upstream() ? up : down).add(i);
-            if (up.size() != 2 || down.size() != 2) throw new IllegalStateException("needs the four normalized measures, has " + methods);
-            double[][] a = agreementMinusUntrained();
-            List<Integer> fam = upstream ? up : down;
-            double within = a[fam.get(0)][fam.get(1)], across = 0;
-            for (int i : up) for (int j : down) across += a[i][j] / 4;
+            return familyLead(upstream, -1);
+        }
+
+        /** {@link #familyLead(boolean)} on one hidden layer (0-based; −1: all layers). */
+        public double familyLead(boolean upstream, int layer) {
+            int[][] fam = families();
+            double[][] a = agreementMinusUntrained(MEASURES.get(0), layer);
+            int[] f = upstream ? fam[0] : fam[1];
+            double within = a[f[0]][f[1]], across = 0;
+            for (int i : fam[0]) for (int j : fam[1]) across += a[i][j] / 4;
             return within - across;
         }
 
-        private double[][] average(String key) {
-            double[][] s = agreementSum.get(key);
-            if (s == null) throw new IllegalStateException("no " + key + " network passed the accuracy cut-off");
-            int n = agreementCount.get(key);
-            double[][] a = new double[s.length][s.length];
-            for (int i = 0; i < s.length; i++) for (int j = 0; j < s.length; j++) a[i][j] = s[i][j] / n;
+        private double[][] average(boolean trained, String measure, int layer) {
+            if (!MEASURES.contains(measure)) throw new IllegalArgumentException("no agreement measure '" + measure + "'; measures: " + MEASURES);
+            int k = methods.size();
+            double[][] sum = new double[k][k];
+            int[][] count = new int[k][k];
+            List<String> keys = Arrays.asList(methodKeys());
+            for (int r = 0; r < pairs.rowCount(); r++) {
+                if (pairs.stringColumn("regularizer").get(r).equals("untrained") == trained) continue;
+                if (layer >= 0 && pairs.intColumn("layer").getInt(r) != layer) continue;
+                double v = pairs.doubleColumn(measure).getDouble(r);
+                if (Double.isNaN(v)) continue;
+                int i = keys.indexOf(pairs.stringColumn("a").get(r)), j = keys.indexOf(pairs.stringColumn("b").get(r));
+                sum[i][j] += v;
+                sum[j][i] += v;
+                count[i][j]++;
+                count[j][i]++;
+            }
+            if (k > 1 && count[0][1] == 0)
+                throw new IllegalStateException(trained ? "no trained network passed the accuracy cut-off" : "the sweep has no untrained networks");
+            double[][] a = new double[k][k];
+            for (int i = 0; i < k; i++)
+                for (int j = 0; j < k; j++) a[i][j] = i == j ? 1 : count[i][j] == 0 ? Double.NaN : sum[i][j] / count[i][j];
             return a;
+        }
+
+        /** A regularizer value as a column name: 0.5, 0.001, 1e-05. */
+        static String label(double v) {
+            if (v == 0) return "0";
+            if (v >= 1e-3) return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+            return String.format(Locale.ROOT, "%.0e", v);
         }
 
         private static double round4(double v) {

@@ -78,4 +78,63 @@ class ModularitySweepTest {
         assertTrue(state.step() < 50_000, "stopped early, at step " + state.step());
         assertTrue(java.nio.file.Files.exists(dir.resolve("tmlr-dropout-0.0-seed0.ckpt.best")));
     }
+
+    /**
+     * The paper's figures read from one sweep: identical settings trained once, norms, the five agreement measures per
+     * pair, Q with its s.e.m. over seeds and the null band, agreement by regularizer and by layer.
+     */
+    @Test
+    void figuresFollowFromTheSweepsRows() {
+        var N = new Associations.Method[]{Associations.Method.FORWARD_COV_NORM, Associations.Method.FORWARD_JAC_NORM,
+                Associations.Method.BACKWARD_JAC_NORM, Associations.Method.BACKWARD_HESS_NORM};
+        var r = ModularitySweep.of(Mnist.train(), Mnist.test()).hidden(16, 16).steps(400).seeds(2).dropout(0.0, 0.5)
+                .l1(1e-4, 1e-2).l2(1e-5).untrained(3).probe(200).clusterSteps(100).methods(N).run();
+        var t = r.table();
+        var cov = Associations.Method.FORWARD_COV_NORM;
+        // dropout 0 and L2 1e-5 are the same network: trained once, the same Q
+        for (int seed = 0; seed < 2; seed++) {
+            int s = seed;
+            var d0 = t.where(t.stringColumn("regularizer").isEqualTo("dropout").and(t.doubleColumn("value").isEqualTo(0.0)).and(t.intColumn("seed").isEqualTo(s)));
+            var l2 = t.where(t.stringColumn("regularizer").isEqualTo("l2").and(t.intColumn("seed").isEqualTo(s)));
+            assertArrayEquals(d0.doubleColumn("Q").asDoubleArray(), l2.doubleColumn("Q").asDoubleArray());
+        }
+        // norms: Σ|W| and ΣW² over weights; L1 1e-2 shrinks them
+        var nets = r.networks();
+        assertEquals((2 + 2 + 1) * 2 + 3, nets.rowCount());
+        var perf = r.performance("l1");
+        assertTrue(perf.doubleColumn("L1 norm").getDouble(1) < perf.doubleColumn("L1 norm").getDouble(0), perf.print());
+        // five measures per pair of methods, layer and kept network
+        long kept = java.util.stream.IntStream.range(0, nets.rowCount()).filter(i -> nets.stringColumn("regularizer").get(i).equals("untrained")
+                || nets.doubleColumn("accuracy %").getDouble(i) >= 80).count();
+        assertEquals(kept * 2 * 6, r.pairs().rowCount());
+        assertEquals(r.agreement()[0][1], r.agreement("element-sim", -1)[0][1], 1e-12);
+        // Q vs dropout: the mean and s.e.m. of the two seeds, and the untrained band of the same rows
+        var q = r.qVs("dropout", cov);
+        for (int row = 0; row < q.rowCount(); row++) {
+            double a = q.doubleColumn("seed 0").getDouble(row), b = q.doubleColumn("seed 1").getDouble(row);
+            assertEquals((a + b) / 2, q.doubleColumn("Q").getDouble(row), 2e-4);
+            assertEquals(Math.abs(a - b) / 2, q.doubleColumn("s.e.m.").getDouble(row), 2e-4, "s.e.m. of two values is half their distance");
+        }
+        assertEquals(r.nullBand().doubleColumn("Q mean").getDouble(0), q.doubleColumn("null mean").getDouble(0), 1e-4);
+        assertEquals(List.of(0.0, 100.0), r.qVs("l1", cov).doubleColumn("% regularization").asList(), "L1's grid ends are 0 and 100 %");
+        assertEquals(50.0, r.qVs("dropout", cov).doubleColumn("% regularization").getDouble(1), 1e-9, "dropout: 100·p");
+        var layer2 = r.qVs("dropout", cov, 1);
+        var depth = r.qVsDepth("dropout", cov);
+        assertEquals(layer2.doubleColumn("Q").getDouble(1), depth.doubleColumn("dropout 0.5").getDouble(1), 1e-12);
+        assertEquals(2, r.clustersVs("dropout", cov).rowCount());
+        // agreement by family: per regularizer value and per layer, with the untrained agreement subtracted
+        var byLayer = r.agreementByLayer("element-sim");
+        assertEquals(2 * 3, byLayer.rowCount());
+        assertEquals(byLayer.doubleColumn("upstream pair").getDouble(0) - byLayer.doubleColumn("upstream pair").getDouble(1),
+                byLayer.doubleColumn("upstream pair").getDouble(2), 2e-4);
+        double[][] minus = r.agreementMinusUntrained("element-sim", 1);
+        assertEquals(minus[0][1], byLayer.doubleColumn("upstream pair").getDouble(5), 1e-4);
+        assertEquals(2, r.agreementVs("dropout", "RSA (Spearman)", -1).rowCount());
+        double lead = r.familyLead(true, 0);
+        assertTrue(Double.isFinite(lead));
+        double[][] c = r.measureCorrelation();
+        assertEquals(5, c.length);
+        for (int i = 0; i < 5; i++) for (int j = 0; j < 5; j++) assertEquals(c[i][j], c[j][i], 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> r.agreement("ARI", -1), "the paper does not use the adjusted Rand index");
+    }
 }
