@@ -450,6 +450,81 @@ public final class ModularitySweep {
             return t;
         }
 
+        /** Mean soft number of clusters over seeds and layers per regularizer value (rows) and method (columns). */
+        public Table clustersVs(String regularizer) {
+            Table t = Table.create("soft number of clusters vs " + regularizer + " (mean over seeds and layers)", DoubleColumn.create(regularizer));
+            for (Associations.Method m : methods) t.addColumns(DoubleColumn.create(m.key()));
+            for (double v : values(regularizer)) {
+                t.doubleColumn(regularizer).append(v);
+                for (Associations.Method m : methods) {
+                    var c = vs(regularizer, m, "clusters", -1);
+                    t.doubleColumn(m.key()).append(c.where(c.doubleColumn(regularizer).isEqualTo(v)).doubleColumn("clusters").getDouble(0));
+                }
+            }
+            return t;
+        }
+
+        /**
+         * Q of each normalized measure in standard deviations of its own untrained null, (Q − null mean) / null std,
+         * against a regularizer: per value the mean over seeds (each seed's Q averaged over layers), with its s.e.m. in
+         * a {@code "<method> s.e.m."} column. Every measure's null band is then the same, −2 to 2: one chart holds all
+         * four measures.
+         */
+        public Table zVs(String regularizer) {
+            TreeSet<Double> values = values(regularizer);
+            Table t = Table.create("Q vs " + regularizer + " in σ of the untrained null (mean ± s.e.m. over seeds)", DoubleColumn.create(regularizer),
+                    DoubleColumn.create("% regularization"));
+            List<Associations.Method> norm = methods.stream().filter(Associations.Method::normalized).toList();
+            for (Associations.Method m : norm) t.addColumns(DoubleColumn.create(m.key()), DoubleColumn.create(m.key() + " s.e.m."));
+            t.addColumns(DoubleColumn.create("null mean"), DoubleColumn.create("null + 2σ"), DoubleColumn.create("null − 2σ"));
+            Map<Associations.Method, Table> q = new HashMap<>();
+            for (Associations.Method m : norm) q.put(m, vs(regularizer, m, "Q", -1));
+            int row = 0;
+            for (double v : values) {
+                t.doubleColumn(regularizer).append(v);
+                t.doubleColumn("% regularization").append(q.get(norm.get(0)).doubleColumn("% regularization").getDouble(row));
+                for (Associations.Method m : norm) {
+                    Table x = q.get(m);
+                    double[] band = nullOf(m, "Q", -1);
+                    t.doubleColumn(m.key()).append(Math.round(100 * (x.doubleColumn("Q").getDouble(row) - band[0]) / band[1]) / 100.0);
+                    t.doubleColumn(m.key() + " s.e.m.").append(Math.round(100 * x.doubleColumn("s.e.m.").getDouble(row) / band[1]) / 100.0);
+                }
+                t.doubleColumn("null mean").append(0.0);
+                t.doubleColumn("null + 2σ").append(2.0);
+                t.doubleColumn("null − 2σ").append(-2.0);
+                row++;
+            }
+            return t;
+        }
+
+        /**
+         * Claim 2 by every agreement measure and layer: within the upstream pair, within the downstream pair, and
+         * across (mean of the four cross-family pairs), each with the untrained networks' value subtracted, and each
+         * family's lead over the cross pairs.
+         */
+        public Table agreementByMeasure() {
+            int[][] fam = families();
+            Table t = Table.create("agreement of the normalized measures minus untrained networks, by agreement measure and layer",
+                    StringColumn.create("measure"), StringColumn.create("layers"), DoubleColumn.create("upstream pair"),
+                    DoubleColumn.create("downstream pair"), DoubleColumn.create("across (mean of 4)"), DoubleColumn.create("upstream lead"),
+                    DoubleColumn.create("downstream lead"));
+            for (String measure : MEASURES)
+                for (int l = -1; l < hidden.length; l++) {
+                    double[][] a = agreementMinusUntrained(measure, l);
+                    double across = 0;
+                    for (int i : fam[0]) for (int j : fam[1]) across += a[i][j] / 4;
+                    double up = a[fam[0][0]][fam[0][1]], down = a[fam[1][0]][fam[1][1]];
+                    t.stringColumn("measure").append(measure);
+                    t.stringColumn("layers").append(l < 0 ? "all" : "layer " + (l + 1));
+                    t.doubleColumn("upstream pair").append(round4(up));
+                    t.doubleColumn("downstream pair").append(round4(down));
+                    t.doubleColumn("across (mean of 4)").append(round4(across));
+                    t.doubleColumn("upstream lead").append(round4(up - across));
+                    t.doubleColumn("downstream lead").append(round4(down - across));
+                }
+            return t;
+        }
+
         /** A seed's value at one setting: its quantity averaged over the selected layers (NaN under the cut-off). */
         private double seedValue(String regularizer, double value, int seed, Associations.Method m, String quantity, int layer) {
             double sum = 0;
@@ -495,7 +570,9 @@ public final class ModularitySweep {
             TreeSet<Double> values = values(regularizer);
             Table t = Table.create("test accuracy and weight norms vs " + regularizer + " (mean over seeds)", DoubleColumn.create(regularizer),
                     DoubleColumn.create("accuracy %"), DoubleColumn.create("accuracy s.e.m."), DoubleColumn.create("L1 norm"),
-                    DoubleColumn.create("L2 norm"), DoubleColumn.create("cut-off %"));
+                    DoubleColumn.create("L2 norm"), DoubleColumn.create("L1 norm, % of the weakest"), DoubleColumn.create("L2 norm, % of the weakest"),
+                    DoubleColumn.create("cut-off %"));
+            double[] first = null;
             for (double v : values) {
                 List<double[]> rows = new ArrayList<>();
                 for (int r = 0; r < networks.rowCount(); r++)
@@ -507,8 +584,12 @@ public final class ModularitySweep {
                 t.doubleColumn(regularizer).append(v);
                 t.doubleColumn("accuracy %").append(Math.round(100 * acc) / 100.0);
                 t.doubleColumn("accuracy s.e.m.").append(rows.size() > 1 ? Math.round(100 * Math.sqrt(var / rows.size())) / 100.0 : 0);
-                t.doubleColumn("L1 norm").append(Math.round(10 * rows.stream().mapToDouble(x -> x[1]).average().orElse(Double.NaN)) / 10.0);
-                t.doubleColumn("L2 norm").append(Math.round(100 * rows.stream().mapToDouble(x -> x[2]).average().orElse(Double.NaN)) / 100.0);
+                double n1 = rows.stream().mapToDouble(x -> x[1]).average().orElse(Double.NaN), n2 = rows.stream().mapToDouble(x -> x[2]).average().orElse(Double.NaN);
+                if (first == null) first = new double[]{n1, n2};
+                t.doubleColumn("L1 norm").append(Math.round(10 * n1) / 10.0);
+                t.doubleColumn("L2 norm").append(Math.round(100 * n2) / 100.0);
+                t.doubleColumn("L1 norm, % of the weakest").append(Math.round(1000 * n1 / first[0]) / 10.0);
+                t.doubleColumn("L2 norm, % of the weakest").append(Math.round(1000 * n2 / first[1]) / 10.0);
                 t.doubleColumn("cut-off %").append(100 * CUTOFF);
             }
             return t;

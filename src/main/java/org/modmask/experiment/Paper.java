@@ -276,9 +276,13 @@ public final class Paper {
         return ClusteringSettings.at(Preset.PAPER);
     }
 
+    private static final long QUICK_ARCH_STEPS = 2_000L;
+
     /** Settings of {@code 04-clustering}. */
     public record ClusteringSettings(int[] hidden, long steps, boolean tmlrSchedule, double[] dropout, double[] l1, double[] l2,
-                                     int seeds, int untrained, int probe, int clusterSteps, double[] heatmapDropouts,
+                                     int seeds, int untrained, int probe, int clusterSteps, int[] wideHidden, int[] deepHidden,
+                                     long archSteps, double[] archDropout, double[] archL1, double[] archL2, int archSeeds,
+                                     int archUntrained, int archProbe, double[] heatmapDropouts,
                                      boolean twoDigitMasks, long maskBaseSteps, int maskSamples, long maskSteps, double maskLr,
                                      double maskBeta, Sheet sheet) implements Settings {
         static ClusteringSettings at(Preset p) {
@@ -299,6 +303,18 @@ public final class Paper {
                     s.pick("untrained networks (the null)", 2, 10, 100, "ten: a null band needs at least that many; each costs a clustering, not a training"),
                     s.pick("probe images", 500, 2_000, 10_000, "associations on 2,000 test images"),
                     s.pick("clustering steps", 500, 5_000, 5_000, ""),
+                    s.pick("wide network: hidden units", new int[]{32, 32}, new int[]{256, 256}, new int[]{256, 256}, "a smaller net keeps the smoke run short"),
+                    s.pick("deep network: hidden units", new int[]{16, 16, 16}, new int[]{64, 64, 64, 64, 64}, new int[]{64, 64, 64, 64, 64}, "a smaller net keeps the smoke run short"),
+                    s.pick("wide and deep: training steps", 100L, QUICK_ARCH_STEPS, 135_000L, "as the 64-64 networks"),
+                    s.pick("wide and deep: dropout rates", new double[]{0, 0.5}, new double[]{0, 0.3, 0.6}, new double[]{0.1, 0.2, 0.3, 0.4, 0.5, 0.6},
+                            "three rates over the paper's range, with 0 as the unregularized reference"),
+                    s.pick("wide and deep: L1 strengths", new double[]{}, new double[]{}, new double[]{1e-5, 1e-4, 1e-3, 1e-2},
+                            "none: the quick run tests dropout's effect on wide and deep networks only"),
+                    s.pick("wide and deep: L2 strengths", new double[]{}, new double[]{}, new double[]{1e-5, 1e-4, 1e-3, 1e-2, 1e-1},
+                            "none: the quick run tests dropout's effect on wide and deep networks only"),
+                    s.pick("wide and deep: seeds", 1, 1, 3, "one seed: each 256-256 or 64×5 network costs as much as the 64-64 ones"),
+                    s.pick("wide and deep: untrained networks", 2, 10, 100, "ten per architecture, as for 64-64"),
+                    s.pick("wide and deep: probe images", 300, 1_000, 10_000, "the 256-256 input gradient costs 16× the 64-64 one per image"),
                     s.pick("dropout rates shown as heatmaps (ours)", new double[]{0.5}, new double[]{0.1, 0.5}, new double[]{0.1, 0.3, 0.5},
                             "two heatmaps keep the notebook short"),
                     s.pick("masks vs clusters on the two-digit task of §3.1", false, false, true,
@@ -316,10 +332,25 @@ public final class Paper {
             return at(p);
         }
 
-        /** Configures the regularization sweep. */
+        /** Configures the regularization sweep of the 64-64 networks (experiment 1). */
         public ModularitySweep sweep(ModularitySweep w) {
             return w.hidden(hidden).steps(steps).tmlrSchedule(tmlrSchedule).dropout(dropout).l1(l1).l2(l2).seeds(seeds)
                     .untrained(untrained).probe(probe).clusterSteps(clusterSteps);
+        }
+
+        /** The same for the wide networks (experiment 2, 256-256). */
+        public ModularitySweep wideSweep(ModularitySweep w) {
+            return archSweep(w).hidden(wideHidden);
+        }
+
+        /** The same for the deep networks (experiment 3, 64×5). */
+        public ModularitySweep deepSweep(ModularitySweep w) {
+            return archSweep(w).hidden(deepHidden);
+        }
+
+        private ModularitySweep archSweep(ModularitySweep w) {
+            return w.steps(archSteps).tmlrSchedule(tmlrSchedule).dropout(archDropout).l1(archL1).l2(archL2).seeds(archSeeds)
+                    .untrained(archUntrained).probe(archProbe).clusterSteps(clusterSteps);
         }
 
         public Train maskBase(Train t) {

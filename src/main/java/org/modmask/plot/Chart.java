@@ -38,6 +38,7 @@ public final class Chart {
     final double[] xs;                      // line/scatter x values
     final LinkedHashMap<String, double[]> series = new LinkedHashMap<>();
     final LinkedHashMap<String, double[]> errors = new LinkedHashMap<>();
+    final java.util.Set<String> thin = new java.util.HashSet<>(), dashed = new java.util.HashSet<>();
     double[][] z;                           // heatmap values [rows][cols]
     int[] boundaries;                       // heatmap: sizes of consecutive groups of rows and columns
     List<String> rowLabels;
@@ -133,7 +134,24 @@ public final class Chart {
         return java.util.List.copyOf(series.keySet());
     }
 
-    /** Adds error bars (±) to a bar series. */
+    /** Draws these line series thin and light (e.g. single seeds behind their mean). */
+    public Chart thin(String... seriesNames) {
+        for (String n : seriesNames) thin.add(known(n));
+        return this;
+    }
+
+    /** Draws these line series dashed and grey (e.g. a null band). */
+    public Chart dashed(String... seriesNames) {
+        for (String n : seriesNames) dashed.add(known(n));
+        return this;
+    }
+
+    private String known(String n) {
+        if (!series.containsKey(n)) throw new IllegalArgumentException("no series '" + n + "'; have " + series.keySet());
+        return n;
+    }
+
+    /** Adds error bars (±) to a bar or line series. */
     public Chart errors(String seriesName, double[] plusMinus) {
         if (!series.containsKey(seriesName)) throw new IllegalArgumentException("no series '" + seriesName + "'; have " + series.keySet());
         errors.put(seriesName, plusMinus);
@@ -174,7 +192,8 @@ public final class Chart {
         if (diverging)      // Tablesaw's heatmap has no colour-scale setting: add Plotly's own keys to the trace
             js = js.replaceFirst("type\\s*:\\s*'heatmap'", java.util.regex.Matcher.quoteReplacement(String.format(java.util.Locale.ROOT,
                     "type: 'heatmap', zmin: %s, zmax: %s, colorscale: [[0,'#b2182b'],[0.5,'#f7f7f7'],[1,'#2166ac']]", -absMax(), absMax())));
-        if (kind == Kind.BAR && !errors.isEmpty()) js = withErrorBars(js);
+        if (kind == Kind.BAR && !errors.isEmpty()) js = withErrorBars(js, "bar");
+        if (kind == Kind.LINE && (!errors.isEmpty() || !thin.isEmpty() || !dashed.isEmpty())) js = withErrorBars(js, "scatter");
         if (kind == Kind.HEATMAP) js = squareAndBounded(js);
         return PlotlyJs.onceScripts() + "<div id='" + id + "'><img alt='" + Html.escape(title) + "' src='data:image/png;base64,"
                 + pngBase64() + "'/></div>\n<script>(function(){function draw(){if(window.Plotly){document.getElementById('"
@@ -201,9 +220,12 @@ public final class Chart {
         return out;
     }
 
-    /** Tablesaw's bar traces have no error bars: adds Plotly's own {@code error_y} to each bar trace that has some. */
-    String withErrorBars(String js) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("type\\s*:\\s*'bar'").matcher(js);
+    /**
+     * Tablesaw's traces have no error bars or line styles: adds Plotly's own {@code error_y} to each trace that has
+     * some, and a thin or dashed {@code line} to the series marked so.
+     */
+    String withErrorBars(String js, String type) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("type\\s*:\\s*'" + type + "'").matcher(js);
         StringBuilder out = new StringBuilder();
         List<String> names = List.copyOf(series.keySet());
         int trace = 0;
@@ -215,6 +237,9 @@ public final class Chart {
                 for (double v : e) a.append(a.isEmpty() ? "" : ",").append(Double.isFinite(v) ? Double.toString(v) : "0");
                 extra = ", error_y: {type: 'data', array: [" + a + "], visible: true}";
             }
+            String name = trace < names.size() ? names.get(trace) : "";
+            if (thin.contains(name)) extra += ", opacity: 0.45, line: {width: 1}";
+            if (dashed.contains(name)) extra += ", line: {dash: 'dash', width: 1, color: 'grey'}";
             m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(m.group() + extra));
             trace++;
         }

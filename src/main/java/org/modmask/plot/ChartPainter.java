@@ -263,14 +263,23 @@ final class ChartPainter {
         final double x0 = xmin, x1 = xmax;
         java.util.function.DoubleUnaryOperator px = x -> left + pw() * (tx(x) - x0) / (x1 - x0);
         int si = 0;
-        for (double[] v : c.series.values()) {
-            g.setColor(PALETTE[si++ % PALETTE.length]);
-            g.setStroke(new BasicStroke(1.8f));
+        for (Map.Entry<String, double[]> e : c.series.entrySet()) {
+            double[] v = e.getValue(), err = c.errors.get(e.getKey());
+            boolean thin = c.thin.contains(e.getKey()), dashed = c.dashed.contains(e.getKey());
+            Color col = PALETTE[si++ % PALETTE.length];
+            g.setColor(dashed ? Color.GRAY : thin ? new Color(col.getRed(), col.getGreen(), col.getBlue(), 110) : col);
+            g.setStroke(dashed ? new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[]{6f, 4f}, 0f)
+                    : new BasicStroke(thin ? 1f : 1.8f));
             for (int i = 0; i < v.length; i++) {
                 boolean here = Double.isFinite(ty(v[i])) && Double.isFinite(tx(c.xs[i]));
                 if (!here) continue;
                 double ppx = px.applyAsDouble(c.xs[i]), py = y(v[i]);
-                if (c.kind == Chart.Kind.SCATTER || v.length <= 30) g.fillOval((int) ppx - 3, (int) py - 3, 6, 6);
+                if (err != null && Double.isFinite(err[i]) && err[i] > 0) {
+                    g.draw(new Line2D.Double(ppx, y(v[i] - err[i]), ppx, y(v[i] + err[i])));
+                    g.draw(new Line2D.Double(ppx - 4, y(v[i] - err[i]), ppx + 4, y(v[i] - err[i])));
+                    g.draw(new Line2D.Double(ppx - 4, y(v[i] + err[i]), ppx + 4, y(v[i] + err[i])));
+                }
+                if (!dashed && !thin && (c.kind == Chart.Kind.SCATTER || v.length <= 30)) g.fillOval((int) ppx - 3, (int) py - 3, 6, 6);
                 if (c.kind != Chart.Kind.SCATTER && i > 0 && Double.isFinite(ty(v[i - 1])) && Double.isFinite(tx(c.xs[i - 1])))
                     g.draw(new Line2D.Double(px.applyAsDouble(c.xs[i - 1]), y(v[i - 1]), ppx, py));
             }

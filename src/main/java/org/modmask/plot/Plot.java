@@ -41,6 +41,32 @@ public final class Plot {
         return c.title(t.name()).xLabel(xCol).yLabel(yTitle(yCols));
     }
 
+    /**
+     * A mean over seeds as the paper draws it: each y column with error bars from its {@code "<y> s.e.m."} column
+     * (or, for one y, from {@code "s.e.m."}), every {@code "seed …"} column as a thin line behind it, and every
+     * {@code "null …"} column (an untrained baseline and its band) dashed, as in
+     * {@code Plot.overSeeds(swept.qVs("dropout", method), "dropout", "Q")}.
+     */
+    public static Chart overSeeds(Table t, String xCol, String... yCols) {
+        if (yCols.length == 0) throw new IllegalArgumentException("name the y column(s) of '" + t.name() + "'");
+        List<String> seeds = new ArrayList<>(), nulls = new ArrayList<>();
+        for (var c : t.columns()) {
+            if (c.name().startsWith("seed ") && c instanceof NumericColumn<?>) seeds.add(c.name());
+            if (c.name().startsWith("null") && c instanceof NumericColumn<?>) nulls.add(c.name());
+        }
+        List<String> all = new ArrayList<>(Arrays.asList(yCols));
+        all.addAll(seeds);
+        all.addAll(nulls);
+        Chart c = line(t, xCol, all.toArray(String[]::new)).yLabel(yTitle(yCols));
+        for (String y : yCols) {
+            String sem = t.containsColumn(y + " s.e.m.") ? y + " s.e.m." : yCols.length == 1 && t.containsColumn("s.e.m.") ? "s.e.m." : null;
+            if (sem != null) c.errors(y, numbers(t, sem));
+        }
+        c.thin(seeds.toArray(String[]::new));
+        c.dashed(nulls.toArray(String[]::new));
+        return c;
+    }
+
     /** Points of y columns against a numeric x column. */
     public static Chart scatter(Table t, String xCol, String... yCols) {
         yCols = orAllNumeric(t, xCol, yCols);

@@ -136,5 +136,13 @@ class ModularitySweepTest {
         assertEquals(5, c.length);
         for (int i = 0; i < 5; i++) for (int j = 0; j < 5; j++) assertEquals(c[i][j], c[j][i], 1e-12);
         assertThrows(IllegalArgumentException.class, () -> r.agreement("ARI", -1), "the paper does not use the adjusted Rand index");
+        var z = r.zVs("dropout");
+        double[] band = {r.nullBand().doubleColumn("Q mean").getDouble(0), r.nullBand().doubleColumn("Q std").getDouble(0)};
+        assertEquals((q.doubleColumn("Q").getDouble(1) - band[0]) / band[1], z.doubleColumn(cov.key()).getDouble(1), 0.02, "Q in σ of the null");
+        var byMeasure = r.agreementByMeasure();
+        assertEquals(5 * 3, byMeasure.rowCount());
+        assertEquals(r.familyLead(false, 1), byMeasure.doubleColumn("downstream lead").getDouble(2), 2e-4);
+        assertEquals(100.0, perf.doubleColumn("L2 norm, % of the weakest").getDouble(0), 1e-9);
+        assertEquals(2, r.clustersVs("dropout").rowCount());
     }
 }

@@ -58,4 +58,21 @@ class PlotTest {
         assertTrue(c.png().length > 0);
         assertThrows(IllegalArgumentException.class, () -> Plot.heatmap("m", z, ids, ids).boundaries(2, 2));
     }
+
+    /** A mean over seeds: error bars from "s.e.m.", seeds thin, the null dashed, in Plotly and in the PNG. */
+    @Test
+    void overSeedsDrawsTheMeanWithErrorsSeedsThinAndTheNullDashed() {
+        Table t = Table.create("Q vs dropout", DoubleColumn.create("dropout", new double[]{0, 0.5}),
+                DoubleColumn.create("Q", new double[]{0.10, 0.20}), DoubleColumn.create("s.e.m.", new double[]{0.01, 0.02}),
+                DoubleColumn.create("seed 0", new double[]{0.09, 0.18}), DoubleColumn.create("seed 1", new double[]{0.11, 0.22}),
+                DoubleColumn.create("null mean", new double[]{0.08, 0.08}));
+        Chart c = Plot.overSeeds(t, "dropout", "Q");
+        assertEquals(java.util.List.of("Q", "seed 0", "seed 1", "null mean"), c.seriesNames());
+        String html = c.html();
+        assertTrue(html.contains("error_y: {type: 'data', array: [0.01,0.02]"), "the s.e.m. as Plotly error bars on the line");
+        assertTrue(html.contains("dash: 'dash'"), "the null dashed");
+        assertTrue(html.contains("opacity: 0.45"), "seeds thin and light");
+        assertTrue(c.png().length > 0);
+        assertThrows(IllegalArgumentException.class, () -> Plot.overSeeds(t, "dropout"), "a y column must be named");
+    }
 }
