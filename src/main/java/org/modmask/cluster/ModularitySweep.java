@@ -418,8 +418,8 @@ public final class ModularitySweep {
             TreeSet<Integer> seeds = new TreeSet<>();
             for (int r = 0; r < table.rowCount(); r++)
                 if (table.stringColumn("regularizer").get(r).equals(regularizer)) seeds.add(table.intColumn("seed").getInt(r));
-            String where = layer < 0 ? "mean over layers" : "layer " + (layer + 1);
-            Table t = Table.create(m.key() + ": " + quantity + " vs " + regularizer + " (" + where + "; mean ± s.e.m. over seeds)",
+            String where = layer < 0 ? "" : ", layer " + (layer + 1);
+            Table t = Table.create(m.key() + ": " + quantity + " vs " + regularizer + where + " (± s.e.m. over seeds)",
                     DoubleColumn.create(regularizer), DoubleColumn.create("% regularization"), DoubleColumn.create(quantity),
                     DoubleColumn.create("s.e.m."), IntColumn.create("seeds"));
             for (int sd : seeds) t.addColumns(DoubleColumn.create("seed " + sd));

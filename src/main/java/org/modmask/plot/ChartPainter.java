@@ -304,8 +304,15 @@ final class ChartPainter {
         if (c.series.size() < 2) return;
         int si = 0, yy = top + 10;
         for (String name : c.series.keySet()) {
-            g.setColor(PALETTE[si++ % PALETTE.length]);
-            g.fillRect(c.width - right + 12, yy - 9, 10, 10);
+            Color col = PALETTE[si++ % PALETTE.length];
+            if (c.dashed.contains(name)) {            // drawn grey and dashed: the legend says so
+                g.setColor(Color.GRAY);
+                g.drawLine(c.width - right + 10, yy - 4, c.width - right + 14, yy - 4);
+                g.drawLine(c.width - right + 18, yy - 4, c.width - right + 22, yy - 4);
+            } else {
+                g.setColor(c.thin.contains(name) ? new Color(col.getRed(), col.getGreen(), col.getBlue(), 110) : col);
+                g.fillRect(c.width - right + 12, yy - 9, 10, 10);
+            }
             g.setColor(Color.DARK_GRAY);
             for (String line : wrap(name, 18)) {        // a long series name wraps instead of being cut
                 g.drawString(line, c.width - right + 28, yy);
