@@ -114,6 +114,8 @@ class PaperPresetTest {
         var swept = s.sweep(ModularitySweep.of(Mnist.train(), Mnist.test())).steps(STEPS).dropout(s.dropout()[0]).l1(s.l1()[0])
                 .l2(s.l2()[0]).seeds(1).untrained(1).run();
         assertTrue(swept.table().rowCount() > 0);
+        for (var arch : java.util.List.of(s.wideSweep(ModularitySweep.of(Mnist.train(), Mnist.test())), s.deepSweep(ModularitySweep.of(Mnist.train(), Mnist.test()))))
+            assertTrue(arch.steps(STEPS).dropout(s.archDropout()[0]).l1().l2().seeds(1).untrained(1).run().table().rowCount() > 0);
         var task = AddMul.generate();
         stages("04 masks vs clusters FNN 128-128-64", Mlp.classifier(AddMul.INPUTS, new int[]{128, 128, 64}, 2, 10, 1), task.train(),
                 s::maskBase, s::masks, task.valid().spread(1_000));
