@@ -32,6 +32,24 @@ class KernelTest {
         return d == null ? null : String.valueOf(d.getData(io.github.spencerpark.jupyter.kernel.display.mime.MIMEType.TEXT_PLAIN));
     }
 
+    /**
+     * The kernel's classpath, built as kernel/install and environment/setup build it (no -Pspark), carries no Spark and
+     * no Scala, even when this test runs under -Pspark: sweeps on Spark leave the kernel's start-up as it was.
+     */
+    @Test
+    void theKernelsClasspathHasNoSpark(@TempDir Path dir) throws Exception {
+        String install = Files.readString(NotebooksTest.ROOT.resolve("kernel/install"));
+        assertTrue(install.contains("dependency:build-classpath -Dmdep.includeScope=compile") && !install.contains("-Pspark"), "kernel/install's classpath");
+        Path out = dir.resolve("classpath.txt");
+        var p = new ProcessBuilder("mvn", "-q", "-B", "-o", "dependency:build-classpath", "-Dmdep.includeScope=compile",
+                "-Dmdep.outputFile=" + out).directory(NotebooksTest.ROOT.toFile()).redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0, log);
+        String cp = Files.readString(out);
+        assertTrue(cp.contains("tablesaw-core") && cp.contains("nd4j-api"), "the kernel's own jars are there");
+        assertFalse(cp.contains("org/apache/spark") || cp.contains("scala-library"), "no Spark on the kernel's classpath");
+    }
+
     @Test
     void expressionsStatementsAndTheResultObject() throws Exception {
         assertEquals("7", text("int x = 3;\nx + 4"));

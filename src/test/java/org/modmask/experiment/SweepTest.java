@@ -1,0 +1,75 @@
+package org.modmask.experiment;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.modmask.train.Progress;
+import tech.tablesaw.api.Table;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** A sweep's grid, its stable run ids, the local executor, and runs that are skipped when done and resumed when not. */
+class SweepTest {
+    @BeforeAll
+    static void quiet() {
+        Progress.Factory.quiet(true);
+    }
+
+    /** The tiny sweep of the tests: 2 seeds × 2 β, a 16-16 network for 200 steps and a 100-step mask. */
+    static Sweep tiny() {
+        return Sweep.of("tiny", TwoOpsRun.class).set("hidden", 16).set("steps", 200).set("maskSteps", 100)
+                .grid("seed", 1, 2).grid("beta", 1e-3, 3e-3);
+    }
+
+    @Test
+    void aGridExpandsIntoRunsWithStableIdsFromJavaOrAFile(@TempDir Path dir) throws Exception {
+        var runs = tiny().runs();
+        assertEquals(4, runs.size());
+        assertEquals("1", runs.get(0).settings().get("seed"));
+        assertEquals("0.003", runs.get(1).settings().get("beta"), "the last grid setting varies fastest");
+        assertEquals(4, runs.stream().map(SweepRun::id).distinct().count());
+        assertEquals(runs.get(3).id(), tiny().runs().get(3).id(), "the id depends on the settings alone");
+        Path f = dir.resolve("tiny.json");
+        Files.writeString(f, """
+                {"name": "tiny", "task": "org.modmask.experiment.TwoOpsRun", "set": {"hidden": 16, "steps": 200, "maskSteps": 100},
+                 "grid": {"seed": [1, 2], "beta": [0.001, 0.003]}}""");
+        assertEquals(runs.stream().map(SweepRun::id).toList(), Sweep.read(f).runs().stream().map(SweepRun::id).toList());
+        Files.writeString(f, "{\"name\": \"x\"}");
+        var e = assertThrows(IllegalArgumentException.class, () -> Sweep.read(f));
+        assertTrue(e.getMessage().contains("'task'"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Sweep.of("../up", TwoOpsRun.class), "a sweep name is a folder name");
+        assertThrows(IllegalArgumentException.class, () -> tiny().grid("seed", 3), "a setting given twice");
+    }
+
+    @Test
+    void finishedRunsAreSkippedAndAStoppedOneResumes(@TempDir Path root) throws Exception {
+        var sweep = tiny();
+        Table first = sweep.run(LocalExecutor.of(2), root);
+        assertEquals(4, first.rowCount(), first.print());
+        assertTrue(first.doubleColumn("base + %").min() >= 0);
+        var run = sweep.runs().get(2);
+        Path result = SweepResults.dir(root, run).resolve("result.json");
+        long before = Files.getLastModifiedTime(result).toMillis();
+        assertEquals(first.print(), sweep.run(LocalExecutor.of(2), root).print(), "a second run changes nothing");
+        assertEquals(before, Files.getLastModifiedTime(result).toMillis(), "finished runs are not run again");
+        Files.delete(result);           // as if killed after its checkpoints were written
+        assertTrue(sweep.merge(root).name().contains("missing: " + run.id()), "a run without a result is named");
+        assertEquals(first.print(), sweep.run(LocalExecutor.of(1), root).print(), "it resumes from its checkpoints to the same result");
+        var bad = Sweep.of("bad", "java.lang.String").grid("seed", 1);
+        var f = assertThrows(IllegalStateException.class, () -> bad.run(LocalExecutor.of(1), root));
+        assertTrue(f.getMessage().contains("1 of 1 runs") && f.getCause().getMessage().contains("java.lang.String"), f.getMessage());
+    }
+
+    /** The executor used by the Spark tests, for comparison. */
+    static Table local(Path root) throws Exception {
+        return tiny().run(LocalExecutor.of(2), root);
+    }
+
+    static List<String> rows(Table t) {
+        return List.of(t.print().split("\n"));
+    }
+}
