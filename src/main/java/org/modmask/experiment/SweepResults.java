@@ -62,7 +62,7 @@ public final class SweepResults {
     }
 
     /**
-     * Every finished run of a sweep as one table: run id, its settings (numbers where every value is one), its
+     * Every finished run of a sweep as one table: its id ("run id"), its settings (numbers where every value is one), its
      * metrics; rows in the sweep's order. Timings and hosts stay in the result files, so the table is the same
      * whichever executor produced it. Runs without a result are left out and named in the table's name.
      */
@@ -89,7 +89,7 @@ public final class SweepResults {
             metricNames.addAll(m.keySet());
         }
         Table t = Table.create(sweep + ": " + ids.size() + " of " + runs.size() + " runs" + (missing.isEmpty() ? "" : " (missing: " + String.join(", ", missing) + ")"),
-                StringColumn.create("run", ids));
+                StringColumn.create("run id", ids));
         List<String> keys = runs.isEmpty() ? List.of() : new ArrayList<>(runs.get(0).settings().keySet());
         for (String k : keys) {
             List<String> vals = settings.stream().map(s -> s.get(k)).toList();

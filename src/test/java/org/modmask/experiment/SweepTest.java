@@ -64,6 +64,18 @@ class SweepTest {
         assertTrue(f.getMessage().contains("1 of 1 runs") && f.getCause().getMessage().contains("java.lang.String"), f.getMessage());
     }
 
+    /** 01's protocol as a sweep task: one row per network and run, every mask on every view. */
+    @Test
+    void theAddMulNotebooksRunsAsASweep(@TempDir Path root) throws Exception {
+        var t = Sweep.of("addmul-smoke", AddMulRun.class).set("preset", "smoke").grid("network", "fnn", "lstm").grid("run", 0)
+                .run(LocalExecutor.of(1), root);
+        assertEquals(2, t.rowCount(), t.print());
+        for (String c : List.of("unmasked on + %", "¬× on × %", "control kept %", "× undecided %")) assertTrue(t.containsColumn(c), c);
+        var e = assertThrows(IllegalStateException.class, () -> Sweep.of("bad-net", AddMulRun.class).set("preset", "smoke")
+                .grid("network", "cnn").run(LocalExecutor.of(1), root));
+        assertTrue(e.getCause().getMessage().contains("fnn or lstm"), e.getCause().getMessage());
+    }
+
     /** The executor used by the Spark tests, for comparison. */
     static Table local(Path root) throws Exception {
         return tiny().run(LocalExecutor.of(2), root);
