@@ -18,6 +18,7 @@ import java.util.List;
 public final class SparkExecutor implements SweepExecutor {
     private final String master;
     private int taskCpus = 1;
+    private final java.util.Map<String, String> extra = new java.util.LinkedHashMap<>();
 
     private SparkExecutor(String master) {
         this.master = master;
@@ -37,6 +38,12 @@ public final class SparkExecutor implements SweepExecutor {
         return this;
     }
 
+    /** Any other Spark setting (e.g. {@code spark.executor.memory}, {@code spark.executor.extraClassPath}). */
+    public SparkExecutor conf(String key, String value) {
+        extra.put(key, value);
+        return this;
+    }
+
     @Override
     public void execute(List<SweepRun> runs, Path root) throws Exception {
         List<SweepRun> todo = runs.stream().filter(r -> !SweepResults.done(root, r)).toList();
@@ -46,6 +53,7 @@ public final class SparkExecutor implements SweepExecutor {
         SparkConf conf = new SparkConf().setAppName("modmask sweep " + todo.get(0).sweep()).setMaster(m)
                 .set("spark.task.cpus", Integer.toString(taskCpus)).set("spark.task.maxFailures", "4")
                 .set("spark.ui.enabled", "false").set("spark.driver.host", System.getProperty("spark.driver.host", "127.0.0.1"));
+        extra.forEach(conf::set);
         String rootText = root.toAbsolutePath().toString();
         int threads = taskCpus;
         // progress from the results the workers write: runs done, and the time left at the rate so far
