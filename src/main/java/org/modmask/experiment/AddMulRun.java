@@ -13,7 +13,9 @@ import java.util.Map;
  * One run of {@code 01-addmul} as a sweep task: the base network, then the control, + and × masks (and their
  * complements), with the settings of {@code Paper.addMul()} in a preset. Settings: {@code preset} (smoke, quick or
  * paper; default MODMASK_PRESET), {@code network} (fnn or lstm; default fnn), {@code run} (0, 1, ...: the network's
- * seed is 1 + run, as run r of the notebook), optionally {@code beta}. Metrics: every mask's accuracy on + and ×, and
+ * seed is 1 + run, as run r of the notebook), optionally {@code beta}, and optionally {@code dir}: the notebook's
+ * results folder ({@code Workspace.results("addmul")}), where the run then writes as the notebook would, so that the
+ * notebook loads it instead of training it (without it, the run's own folder). Metrics: every mask's accuracy on + and ×, and
  * each mask's kept and undecided shares.
  * <pre>{"name": "paper-addmul", "task": "org.modmask.experiment.AddMulRun", "set": {"preset": "paper"},
  *  "grid": {"network": ["fnn", "lstm"], "run": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]}}</pre>
@@ -42,7 +44,7 @@ public final class AddMulRun implements SweepTask {
                 })
                 .stage("control", task.train()).stage("+", task.train(AddMul.Op.ADD)).stage("×", task.train(AddMul.Op.MUL))
                 .view("+", task.valid(AddMul.Op.ADD)).view("×", task.valid(AddMul.Op.MUL))
-                .runs(1).seed(1 + run).dir(dir)
+                .onlyRun(run).dir(s.containsKey("dir") ? Path.of(s.get("dir")).resolve(fnn ? "fnn" : "lstm") : dir)
                 .run();
         Map<String, Double> out = new LinkedHashMap<>();
         for (String mask : new String[]{"unmasked", "control", "+", "¬+", "×", "¬×"})

@@ -60,6 +60,7 @@ public final class Protocol {
     private boolean complements = true;
     private boolean control = true;                   // the first stage is the control mask
     private long seed = 1;
+    private int only = -1;
     private double requiredBase = Double.NaN;
     private Path dir;
 
@@ -169,6 +170,16 @@ public final class Protocol {
         return this;
     }
 
+    /**
+     * Runs only run {@code r} (seed + r, folder {@code run-r}), as one of the {@link #runs} would: a sweep's task runs
+     * one run per worker into the notebook's own folder, and the notebook's full protocol then loads every run.
+     */
+    public Protocol onlyRun(int r) {
+        if (r < 0) throw new IllegalArgumentException("run index must be >= 0, got " + r);
+        only = r;
+        return this;
+    }
+
     /** Seed of run 0; run r uses seed + r for the network's initialization and data order. */
     public Protocol seed(long s) {
         seed = s;
@@ -187,7 +198,8 @@ public final class Protocol {
         if (!control && !(ioLayers.isEmpty() && keepFromControl.isEmpty()))
             throw new IllegalStateException("protocol '" + name + "' has noControl(): ioLayers(...) and keepFromControl(...) need a control mask");
         Result result = new Result(name, List.copyOf(stages.keySet()), views.stream().map(View::name).toList());
-        for (int r = 0; r < runs; r++) result.add(runOne(r));
+        if (only >= 0) result.add(runOne(only));
+        else for (int r = 0; r < runs; r++) result.add(runOne(r));
         return result;
     }
 

@@ -51,12 +51,14 @@ public final class Result {
         return Collections.unmodifiableList(runs);
     }
 
+    /** Run {@code i} (its index, as in the folder {@code run-i}; a protocol with {@code onlyRun(i)} has that one alone). */
     public Run run(int i) {
-        return runs.get(i);
+        for (Run r : runs) if (r.index() == i) return r;
+        throw new IllegalArgumentException("no run " + i + "; runs are " + runs.stream().map(Run::index).toList());
     }
 
     public WeightMask mask(String stage, int run) {
-        WeightMask m = runs.get(run).masks().get(stage);
+        WeightMask m = run(run).masks().get(stage);
         if (m == null) throw new IllegalArgumentException("no stage '" + stage + "'; stages are " + stages);
         return m;
     }

@@ -71,6 +71,25 @@ class SweepTest {
                 .run(LocalExecutor.of(1), root);
         assertEquals(2, t.rowCount(), t.print());
         for (String c : List.of("unmasked on + %", "¬× on × %", "control kept %", "× undecided %")) assertTrue(t.containsColumn(c), c);
+        // written into a notebook's folder, run 1 is what the notebook's protocol finds there: it loads, trains nothing
+        Path nb = root.resolve("addmul-notebook");
+        Sweep.of("into-notebook", AddMulRun.class).set("preset", "smoke").set("dir", nb.toString()).grid("run", 1).run(LocalExecutor.of(1), root);
+        var S = Paper.addMul().scaled(org.modmask.Preset.SMOKE);
+        var task = S.task();
+        var out = new java.io.ByteArrayOutputStream();
+        var was = System.out;
+        System.setOut(new java.io.PrintStream(out, true));
+        try {
+            Protocol.of("FNN", seed -> org.modmask.nn.Mlp.classifier(org.modmask.data.AddMul.INPUTS, S.fnnHidden(), 2, 10, seed))
+                    .train(task.train(), S::fnnTraining).requireBase(0.99).masks(S::masks)
+                    .stage("control", task.train()).stage("+", task.train(org.modmask.data.AddMul.Op.ADD)).stage("×", task.train(org.modmask.data.AddMul.Op.MUL))
+                    .view("+", task.valid(org.modmask.data.AddMul.Op.ADD)).view("×", task.valid(org.modmask.data.AddMul.Op.MUL))
+                    .ioLayers("layers.0.weight", "layers." + S.fnnHidden().length + ".weight").onlyRun(1).dir(nb.resolve("fnn")).run();
+        } finally {
+            System.setOut(was);
+        }
+        String log = out.toString();
+        assertEquals(3, log.split("loaded from mask-", -1).length - 1, "the three masks are loaded: " + log);
         var e = assertThrows(IllegalStateException.class, () -> Sweep.of("bad-net", AddMulRun.class).set("preset", "smoke")
                 .grid("network", "cnn").run(LocalExecutor.of(1), root));
         assertTrue(e.getCause().getMessage().contains("fnn or lstm"), e.getCause().getMessage());
