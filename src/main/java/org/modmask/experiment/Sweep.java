@@ -107,6 +107,64 @@ public final class Sweep {
         return runs().stream().filter(r -> SweepResults.done(root, r)).count();
     }
 
+    /** The sweep as a sweep file's JSON (what {@link #read} reads back to the same runs). */
+    public String toJson() {
+        var json = new ObjectMapper();
+        var root = json.createObjectNode();
+        root.put("name", name);
+        root.put("task", task);
+        var set = root.putObject("set");
+        fixed.forEach(set::put);
+        var g = root.putObject("grid");
+        grid.forEach((k, vs) -> {
+            var a = g.putArray(k);
+            vs.forEach(a::add);
+        });
+        try {
+            return json.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Hands the sweep to a Spark cluster when the setting {@code MODMASK_SPARK_MASTER} (environment variable or system
+     * property, e.g. {@code spark://host:7077} or {@code local[2]}) is there: writes it as {@code <root>/<name>.json}
+     * and runs {@code environment/sweep} on it in its own JVM (so the notebook kernel's classpath stays without Spark),
+     * its output shown as it comes; returns the merged table. Without the setting it does nothing and returns null,
+     * and the notebook trains the runs itself, as before.
+     */
+    public Table onSparkIfAsked(Path root) throws Exception {
+        String master = System.getProperty("MODMASK_SPARK_MASTER", System.getenv("MODMASK_SPARK_MASTER"));
+        if (master == null || master.isBlank()) {
+            System.out.println("MODMASK_SPARK_MASTER is not set: the runs train here, one after another");
+            return null;
+        }
+        Path script = checkout().resolve("environment/sweep");
+        if (!Files.isExecutable(script)) throw new IllegalStateException("cannot find " + script + " to hand the sweep to Spark");
+        Files.createDirectories(root);
+        Path file = root.resolve(name + ".json");
+        Files.writeString(file, toJson());
+        var p = new ProcessBuilder(script.toString(), file.toString(), "--master", master, "--root", root.toString()).redirectErrorStream(true).start();
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+            for (String line; (line = out.readLine()) != null; ) System.out.println(line);
+        }
+        if (p.waitFor() != 0) throw new IllegalStateException("environment/sweep ended with status " + p.exitValue() + " (its output is above); finished runs are kept");
+        return merge(root);
+    }
+
+    /** The modmask checkout these classes were built in (the folder above target/). */
+    static Path checkout() {
+        try {
+            Path p = Path.of(Sweep.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            while (p != null && !(p.getFileName() != null && p.getFileName().toString().equals("target"))) p = p.getParent();
+            if (p == null) throw new IllegalStateException("these classes do not come from a modmask checkout's target/ folder");
+            return p.getParent();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Reads a sweep file: {@code name}, {@code task} (a class name), optional {@code set} and {@code grid} objects. */
     public static Sweep read(Path file) throws IOException {
         JsonNode n;

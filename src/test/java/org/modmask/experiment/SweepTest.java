@@ -38,6 +38,9 @@ class SweepTest {
                 {"name": "tiny", "task": "org.modmask.experiment.TwoOpsRun", "set": {"hidden": 16, "steps": 200, "maskSteps": 100},
                  "grid": {"seed": [1, 2], "beta": [0.001, 0.003]}}""");
         assertEquals(runs.stream().map(SweepRun::id).toList(), Sweep.read(f).runs().stream().map(SweepRun::id).toList());
+        Files.writeString(f, tiny().toJson());
+        assertEquals(runs.stream().map(SweepRun::id).toList(), Sweep.read(f).runs().stream().map(SweepRun::id).toList(), "toJson reads back");
+        assertTrue(Files.isExecutable(Sweep.checkout().resolve("environment/sweep")), "the checkout is found from the classes");
         Files.writeString(f, "{\"name\": \"x\"}");
         var e = assertThrows(IllegalArgumentException.class, () -> Sweep.read(f));
         assertTrue(e.getMessage().contains("'task'"), e.getMessage());
