@@ -700,25 +700,8 @@ public final class ModularitySweep {
         }
 
         private double[][] averageWhere(String measure, int layer, String regularizer, double value) {
-            int k = methods.size();
-            double[][] sum = new double[k][k];
-            int[][] count = new int[k][k];
-            List<String> keys = Arrays.asList(methodKeys());
-            for (int r = 0; r < pairs.rowCount(); r++) {
-                if (!pairs.stringColumn("regularizer").get(r).equals(regularizer) || pairs.doubleColumn("value").getDouble(r) != value) continue;
-                if (layer >= 0 && pairs.intColumn("layer").getInt(r) != layer) continue;
-                double v = pairs.doubleColumn(measure).getDouble(r);
-                if (Double.isNaN(v)) continue;
-                int i = keys.indexOf(pairs.stringColumn("a").get(r)), j = keys.indexOf(pairs.stringColumn("b").get(r));
-                sum[i][j] += v;
-                sum[j][i] += v;
-                count[i][j]++;
-                count[j][i]++;
-            }
-            double[][] a = new double[k][k];
-            for (int i = 0; i < k; i++)
-                for (int j = 0; j < k; j++) a[i][j] = i == j ? 1 : count[i][j] == 0 ? Double.NaN : sum[i][j] / count[i][j];
-            return a;
+            return averageRows(measure, layer, r -> pairs.stringColumn("regularizer").get(r).equals(regularizer)
+                    && pairs.doubleColumn("value").getDouble(r) == value);
         }
 
         /** How many untrained networks the null band rests on. */
@@ -784,14 +767,21 @@ public final class ModularitySweep {
         }
 
         private double[][] average(boolean trained, String measure, int layer) {
+            double[][] a = averageRows(measure, layer, r -> pairs.stringColumn("regularizer").get(r).equals("untrained") != trained);
+            if (a.length > 1 && Double.isNaN(a[0][1]))
+                throw new IllegalStateException(trained ? "no trained network passed the accuracy cut-off" : "the sweep has no untrained networks");
+            return a;
+        }
+
+        /** One agreement measure per pair of methods, averaged over the pair rows that pass {@code keep} (and the layer). */
+        private double[][] averageRows(String measure, int layer, java.util.function.IntPredicate keep) {
             if (!MEASURES.contains(measure)) throw new IllegalArgumentException("no agreement measure '" + measure + "'; measures: " + MEASURES);
             int k = methods.size();
             double[][] sum = new double[k][k];
             int[][] count = new int[k][k];
             List<String> keys = Arrays.asList(methodKeys());
             for (int r = 0; r < pairs.rowCount(); r++) {
-                if (pairs.stringColumn("regularizer").get(r).equals("untrained") == trained) continue;
-                if (layer >= 0 && pairs.intColumn("layer").getInt(r) != layer) continue;
+                if (!keep.test(r) || layer >= 0 && pairs.intColumn("layer").getInt(r) != layer) continue;
                 double v = pairs.doubleColumn(measure).getDouble(r);
                 if (Double.isNaN(v)) continue;
                 int i = keys.indexOf(pairs.stringColumn("a").get(r)), j = keys.indexOf(pairs.stringColumn("b").get(r));
@@ -800,8 +790,6 @@ public final class ModularitySweep {
                 count[i][j]++;
                 count[j][i]++;
             }
-            if (k > 1 && count[0][1] == 0)
-                throw new IllegalStateException(trained ? "no trained network passed the accuracy cut-off" : "the sweep has no untrained networks");
             double[][] a = new double[k][k];
             for (int i = 0; i < k; i++)
                 for (int j = 0; j < k; j++) a[i][j] = i == j ? 1 : count[i][j] == 0 ? Double.NaN : sum[i][j] / count[i][j];
