@@ -14,13 +14,30 @@ import java.util.Locale;
 public enum Preset {
     SMOKE, QUICK, PAPER;
 
+    private static final ThreadLocal<Preset> RUNNING = new ThreadLocal<>();
+
     public static Preset current() {
+        if (RUNNING.get() != null) return RUNNING.get();
         String v = System.getProperty("MODMASK_PRESET", System.getenv("MODMASK_PRESET"));
         if (v == null || v.isBlank()) return QUICK;
         try {
             return valueOf(v.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("MODMASK_PRESET is '" + v + "'; expected smoke, quick or paper");
+        }
+    }
+
+    /**
+     * Does {@code work} with this preset as {@link #current()} on this thread: a sweep task whose settings name a
+     * preset runs in it, so that its checkpoints' manifests name that preset, not the environment's.
+     */
+    public <T> T during(java.util.concurrent.Callable<T> work) throws Exception {
+        Preset was = RUNNING.get();
+        RUNNING.set(this);
+        try {
+            return work.call();
+        } finally {
+            RUNNING.set(was);
         }
     }
 

@@ -101,7 +101,8 @@ public final class Provenance {
         if (sit > 1) s.append(" over ").append(sit).append(" sittings");
         s.append(" (");
         if (m.containsKey("steps")) s.append(String.format(Locale.ROOT, "%,d steps, ", (long) parse(m.get("steps"))));
-        s.append(m.getOrDefault("threads", "?")).append(" threads, ").append(m.getOrDefault("preset", "?")).append(" preset, code ")
+        String threads = m.getOrDefault("threads", "?");
+        s.append(threads).append(threads.equals("1") ? " thread, " : " threads, ").append(m.getOrDefault("preset", "?")).append(" preset, code ")
                 .append(m.getOrDefault("code", "?"));
         if (!Objects.equals(m.get("code"), codeVersion())) s.append(", not this code: ").append(codeVersion());
         return s.append(')').toString();

@@ -24,6 +24,10 @@ public final class AddMulRun implements SweepTask {
     @Override
     public Map<String, Double> run(Map<String, String> s, Path dir) throws Exception {
         Preset preset = Preset.valueOf(s.getOrDefault("preset", Preset.current().name()).toUpperCase(java.util.Locale.ROOT));
+        return preset.during(() -> run(s, dir, preset));      // its manifests name the run's preset
+    }
+
+    private Map<String, Double> run(Map<String, String> s, Path dir, Preset preset) {
         var S = Paper.addMul().scaled(preset);
         var task = S.task();
         boolean fnn = switch (s.getOrDefault("network", "fnn")) {

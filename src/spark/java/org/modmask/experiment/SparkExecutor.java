@@ -11,14 +11,19 @@ import java.util.List;
 /**
  * Runs a sweep as Apache Spark tasks, one run per task: on {@code local[N]} (N runs side by side in this JVM) or on a
  * standalone cluster ({@code spark://host:7077}). Each task's native ops use {@code spark.task.cpus} threads. The
- * results root must be a path every worker sees (a shared file system); a task that fails or whose executor dies is
- * retried by Spark (up to {@code spark.task.maxFailures}, 4) and resumes from the checkpoints its run left there.
+ * results root is either the path {@link #execute} is given, which every worker must see (a shared file system), or a
+ * Hadoop file system URI ({@link #sharedRoot}: {@code hdfs://...}, {@code s3a://...}), where each task copies its run's
+ * checkpoints every {@link #syncEvery} seconds and the driver fetches the result files back into the local root for
+ * the merge. A task that fails or whose executor dies is retried by Spark (up to {@code spark.task.maxFailures}, 4)
+ * and resumes from the checkpoints its run left in the root.
  * Built with {@code -Pspark} only, so that the notebook kernel's classpath carries no Spark.
  */
 public final class SparkExecutor implements SweepExecutor {
     private final String master;
     private int taskCpus = 1;
     private final java.util.Map<String, String> extra = new java.util.LinkedHashMap<>();
+    private String shared;
+    private long syncSeconds = 60;
 
     private SparkExecutor(String master) {
         this.master = master;
@@ -44,10 +49,44 @@ public final class SparkExecutor implements SweepExecutor {
         return this;
     }
 
+    /**
+     * Keeps the runs' folders on a Hadoop file system that every worker reaches ({@code hdfs://namenode/modmask},
+     * {@code s3a://bucket/sweeps}; its client settings come from the usual {@code HADOOP_CONF_DIR}). The tasks then work
+     * in a local folder ({@code java.io.tmpdir}) and copy it there; the root given to {@link #execute} only receives the
+     * result files, for the merge.
+     */
+    public SparkExecutor sharedRoot(String hadoopUri) {
+        HadoopRoot checked = new HadoopRoot(hadoopUri);
+        shared = checked.uri();
+        return this;
+    }
+
+    /** How often a task copies its checkpoints to the {@link #sharedRoot} (default 60 s; also at its end). */
+    public SparkExecutor syncEvery(long seconds) {
+        if (seconds < 1) throw new IllegalArgumentException("sync interval must be at least 1 s, got " + seconds);
+        syncSeconds = seconds;
+        return this;
+    }
+
     @Override
     public void execute(List<SweepRun> runs, Path root) throws Exception {
-        List<SweepRun> todo = runs.stream().filter(r -> !SweepResults.done(root, r)).toList();
-        if (todo.isEmpty()) return;
+        HadoopRoot hadoop = shared == null ? null : new HadoopRoot(shared);
+        java.util.function.Predicate<SweepRun> done = r -> {
+            try {
+                return hadoop == null ? SweepResults.done(root, r) : hadoop.done(r);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        List<SweepRun> todo = runs.stream().filter(done.negate()).toList();
+        try {
+            if (!todo.isEmpty()) run(todo, runs, root, done);
+        } finally {
+            if (hadoop != null) for (SweepRun r : runs) hadoop.pullResult(r, root);
+        }
+    }
+
+    private void run(List<SweepRun> todo, List<SweepRun> runs, Path root, java.util.function.Predicate<SweepRun> done) throws Exception {
         // local[N] runs no retries unless asked: local[N, F] lets a failed task be retried as on a cluster
         String m = master.matches("local\\[(\\d+|\\*)]") ? master.replace("]", ",4]") : master;
         SparkConf conf = new SparkConf().setAppName("modmask sweep " + todo.get(0).sweep()).setMaster(m)
@@ -56,15 +95,17 @@ public final class SparkExecutor implements SweepExecutor {
         extra.forEach(conf::set);
         String rootText = root.toAbsolutePath().toString();
         int threads = taskCpus;
+        String sharedUri = shared;
+        long every = syncSeconds;
         // progress from the results the workers write: runs done, and the time left at the rate so far
         var finished = new java.util.concurrent.atomic.AtomicBoolean();
         Thread watch = new Thread(() -> {
             try (Progress bar = Progress.Factory.start("sweep " + todo.get(0).sweep() + " on " + master, runs.size())) {
                 while (!finished.get()) {
-                    bar.update(runs.stream().filter(r -> SweepResults.done(root, r)).count(), java.util.Map.of());
+                    bar.update(runs.stream().filter(done).count(), java.util.Map.of());
                     Thread.sleep(2_000);
                 }
-                bar.update(runs.stream().filter(r -> SweepResults.done(root, r)).count(), java.util.Map.of());
+                bar.update(runs.stream().filter(done).count(), java.util.Map.of());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -75,7 +116,8 @@ public final class SparkExecutor implements SweepExecutor {
             sc.setLogLevel("WARN");
             sc.parallelize(todo, todo.size()).foreach(r -> {
                 Threads.use(threads);
-                SweepResults.execute(Path.of(rootText), r);
+                if (sharedUri == null) SweepResults.execute(Path.of(rootText), r);
+                else new HadoopRoot(sharedUri).execute(r, Path.of(System.getProperty("java.io.tmpdir"), "modmask-sweeps"), every);
             });
         } finally {
             finished.set(true);

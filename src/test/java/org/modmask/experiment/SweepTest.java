@@ -98,6 +98,51 @@ class SweepTest {
         assertTrue(e.getCause().getMessage().contains("fnn or lstm"), e.getCause().getMessage());
     }
 
+    /** 03's two studies as sweep tasks, written into a notebook's folder: the notebook's protocols load every mask. */
+    @Test
+    void theWidthAndBetaNotebooksStudiesRunAsSweeps(@TempDir Path root) throws Exception {
+        var S = Paper.widthBeta().scaled(org.modmask.Preset.SMOKE);
+        Path nb = root.resolve("addmul-appendix");
+        String net = WidthBetaRun.name(S.betaNet());
+        var widths = Sweep.of("wb-width", WidthBetaRun.class).set("preset", "smoke").set("study", "width").set("dir", nb.toString())
+                .grid("network", net).grid("steps", S.shortSteps()).grid("run", 0).run(LocalExecutor.of(1), root);
+        var betas = Sweep.of("wb-beta", WidthBetaRun.class).set("preset", "smoke").set("study", "beta").set("dir", nb.toString())
+                .grid("beta", S.betas()[0]).grid("run", 0).run(LocalExecutor.of(1), root);
+        assertEquals(1, widths.rowCount(), widths.print());
+        for (String c : List.of("¬+ on × %", "+ kept %", "total shared %")) assertTrue(widths.containsColumn(c), c);
+        assertTrue(betas.containsColumn("control on all %") && betas.containsColumn("control undecided %"), betas.print());
+        var task = S.task();
+        java.util.function.BiFunction<Long, Double, Protocol> fnnAt = (steps, b) -> Protocol.of("FNN " + net,
+                        seed -> org.modmask.nn.Mlp.classifier(org.modmask.data.AddMul.INPUTS, S.betaNet(), 2, 10, seed))
+                .train(task.train(), S::training).requireBase(0.99).masks(S.masks(steps, b))
+                .view("+", task.valid(org.modmask.data.AddMul.Op.ADD)).view("×", task.valid(org.modmask.data.AddMul.Op.MUL)).view("all", task.valid())
+                .dir(nb.resolve("fnn-" + net));
+        String log = captured(() -> {
+            fnnAt.apply(S.shortSteps(), S.beta()).stage("+", task.train(org.modmask.data.AddMul.Op.ADD))
+                    .stage("×", task.train(org.modmask.data.AddMul.Op.MUL)).noControl().runs(1).run();
+            fnnAt.apply(S.betaSteps(S.betas()[0]), S.betas()[0]).stage("control", task.train()).stage("+", task.train(org.modmask.data.AddMul.Op.ADD))
+                    .stage("×", task.train(org.modmask.data.AddMul.Op.MUL)).runs(1).run();
+        });
+        assertEquals(5, log.split("loaded from mask-", -1).length - 1, "2 + 3 masks are loaded: " + log);
+        assertEquals(2, log.split("steps done with these settings", -1).length - 1, "the base network is loaded, not trained: " + log);
+        assertTrue(log.contains("smoke preset") && !log.contains("quick preset"), "the manifests name the sweep's preset: " + log);
+        var e = assertThrows(IllegalStateException.class, () -> Sweep.of("bad-study", WidthBetaRun.class).set("preset", "smoke")
+                .grid("study", "depth").run(LocalExecutor.of(1), root));
+        assertTrue(e.getCause().getMessage().contains("width or beta"), e.getCause().getMessage());
+    }
+
+    private static String captured(Runnable r) {
+        var out = new java.io.ByteArrayOutputStream();
+        var was = System.out;
+        System.setOut(new java.io.PrintStream(out, true));
+        try {
+            r.run();
+        } finally {
+            System.setOut(was);
+        }
+        return out.toString();
+    }
+
     /** The executor used by the Spark tests, for comparison. */
     static Table local(Path root) throws Exception {
         return tiny().run(LocalExecutor.of(2), root);
