@@ -11,13 +11,14 @@ import java.util.Map;
 
 /**
  * One run of {@code 03-addmul-width-beta} as a sweep task, with the settings of {@code Paper.widthBeta()} in a preset.
- * Settings: {@code preset} (default MODMASK_PRESET); {@code study}: {@code width} (the + and × masks, no control mask,
- * at the width study's β) or {@code beta} (control, + and × masks at {@code beta}, with that β's mask steps);
- * {@code network} as in the notebook, e.g. {@code 400-400-200} (default: the β study's network); {@code steps}, the
- * width study's mask steps (default the full length); {@code run} (the network's seed is 1 + run); optionally
- * {@code dir}: the notebook's results folder ({@code Workspace.results("addmul-appendix")}), where the run writes as
- * the notebook would, so that the notebook loads it. Metrics: each mask's accuracy on +, × and all, the complements'
- * (width study), the total shared %, and each mask's kept and undecided shares.
+ * Settings: {@code preset} (default MODMASK_PRESET); {@code study}: {@code width} (one network's + and × masks, no
+ * control mask, at the width study's β, for the short and then the full mask length) or {@code beta} (the β study's
+ * network: control, + and × masks at each β of the preset in turn, or only at {@code beta} when given); {@code network}
+ * as in the notebook, e.g. {@code 400-400-200} (width study); {@code run} (the network's seed is 1 + run); optionally
+ * {@code dir}: the notebook's results folder ({@code Workspace.results("addmul-appendix")}), where the run writes as the
+ * notebook would, so that the notebook loads it. One task trains what shares a base network one after another, as
+ * the notebook does, so that concurrent tasks never train the same network twice. Metrics, per mask length or β: each
+ * mask's accuracy on +, × and all, the complements', the total shared %, and each mask's kept and undecided shares.
  */
 public final class WidthBetaRun implements SweepTask {
     @Override
@@ -30,39 +31,56 @@ public final class WidthBetaRun implements SweepTask {
         var S = Paper.widthBeta().scaled(preset);
         var task = S.task();
         String study = s.getOrDefault("study", "width");
-        if (!study.equals("width") && !study.equals("beta"))
-            throw new IllegalArgumentException("study is width or beta, got " + study);
-        int[] h = s.containsKey("network") ? parse(s.get("network")) : S.betaNet();
-        double beta = study.equals("beta") ? Double.parseDouble(required(s, "beta")) : S.beta();
-        long steps = study.equals("beta") ? S.betaSteps(beta) : Long.parseLong(s.getOrDefault("steps", Long.toString(S.maskSteps())));
         int run = Integer.parseInt(s.getOrDefault("run", "0"));
-        Path into = s.containsKey("dir") ? Path.of(s.get("dir")).resolve("fnn-" + name(h)) : dir;
-        // the notebook's fnnAt(h, steps, b), stage for stage, so that its protocols find these files
-        Protocol p = Protocol.of("FNN " + name(h), seed -> Mlp.classifier(AddMul.INPUTS, h, 2, 10, seed))
-                .train(task.train(), S::training).requireBase(0.99)
-                .masks(S.masks(steps, beta))
-                .view("+", task.valid(AddMul.Op.ADD)).view("×", task.valid(AddMul.Op.MUL)).view("all", task.valid());
-        if (study.equals("beta")) p.stage("control", task.train());
-        p.stage("+", task.train(AddMul.Op.ADD)).stage("×", task.train(AddMul.Op.MUL));
-        if (study.equals("width")) p.noControl();
-        Result r = p.onlyRun(run).dir(into).run();
         Map<String, Double> out = new LinkedHashMap<>();
+        switch (study) {
+            case "width" -> {
+                int[] h = parse(required(s, "network"));
+                for (long steps : new long[]{S.shortSteps(), S.maskSteps()}) {
+                    Result r = fnnAt(S, task, h, steps, S.beta(), s, dir).stage("+", task.train(AddMul.Op.ADD))
+                            .stage("×", task.train(AddMul.Op.MUL)).noControl().onlyRun(run).run();
+                    metrics(r, String.format(java.util.Locale.ROOT, "%d steps: ", steps), out);
+                }
+            }
+            case "beta" -> {
+                double[] betas = s.containsKey("beta") ? new double[]{Double.parseDouble(s.get("beta"))} : S.betas();
+                for (double b : betas) {
+                    Result r = fnnAt(S, task, S.betaNet(), S.betaSteps(b), b, s, dir).stage("control", task.train())
+                            .stage("+", task.train(AddMul.Op.ADD)).stage("×", task.train(AddMul.Op.MUL)).onlyRun(run).run();
+                    metrics(r, "β " + java.math.BigDecimal.valueOf(b).stripTrailingZeros().toPlainString() + ": ", out);
+                }
+            }
+            default -> throw new IllegalArgumentException("study is width or beta, got " + study);
+        }
+        return out;
+    }
+
+    /** The notebook's fnnAt(h, steps, b), so that its protocols find these files. */
+    private static Protocol fnnAt(Paper.WidthBetaSettings S, AddMul task, int[] h, long steps, double b, Map<String, String> s, Path dir) {
+        Path into = s.containsKey("dir") ? Path.of(s.get("dir")).resolve("fnn-" + name(h)) : dir.resolve("fnn-" + name(h));
+        return Protocol.of("FNN " + name(h), seed -> Mlp.classifier(AddMul.INPUTS, h, 2, 10, seed))
+                .train(task.train(), S::training).requireBase(0.99)
+                .masks(S.masks(steps, b))
+                .view("+", task.valid(AddMul.Op.ADD)).view("×", task.valid(AddMul.Op.MUL)).view("all", task.valid())
+                .dir(into);
+    }
+
+    private static void metrics(Result r, String prefix, Map<String, Double> out) {
         var masks = new java.util.ArrayList<>(java.util.List.of("unmasked"));
         masks.addAll(r.stages());
         masks.addAll(java.util.List.of("¬+", "¬×"));
         for (String mask : masks)
-            for (String view : r.views()) out.put(mask + " on " + view + " %", r.accuracy(mask, view)[0]);
+            for (String view : r.views()) out.put(prefix + mask + " on " + view + " %", r.accuracy(mask, view)[0]);
         for (String stage : r.stages()) {
-            out.put(stage + " kept %", r.kept(stage)[0]);
-            out.put(stage + " undecided %", r.undecided(stage)[0]);
+            out.put(prefix + stage + " kept %", r.kept(stage)[0]);
+            out.put(prefix + stage + " undecided %", r.undecided(stage)[0]);
         }
-        out.put("total shared %", r.totalShared("+", "×")[0]);
-        return out;
+        out.put(prefix + "total shared %", r.totalShared("+", "×")[0]);
     }
 
     private static String required(Map<String, String> s, String key) {
         String v = s.get(key);
-        if (v == null) throw new IllegalArgumentException("the β study needs the setting '" + key + "'");
+        if (v == null) throw new IllegalArgumentException("the width study needs the setting '" + key + "'");
         return v;
     }
 

@@ -105,12 +105,13 @@ class SweepTest {
         Path nb = root.resolve("addmul-appendix");
         String net = WidthBetaRun.name(S.betaNet());
         var widths = Sweep.of("wb-width", WidthBetaRun.class).set("preset", "smoke").set("study", "width").set("dir", nb.toString())
-                .grid("network", net).grid("steps", S.shortSteps()).grid("run", 0).run(LocalExecutor.of(1), root);
+                .grid("network", net).grid("run", 0).run(LocalExecutor.of(1), root);
         var betas = Sweep.of("wb-beta", WidthBetaRun.class).set("preset", "smoke").set("study", "beta").set("dir", nb.toString())
-                .grid("beta", S.betas()[0]).grid("run", 0).run(LocalExecutor.of(1), root);
+                .set("beta", S.betas()[0]).grid("run", 0).run(LocalExecutor.of(1), root);
         assertEquals(1, widths.rowCount(), widths.print());
-        for (String c : List.of("¬+ on × %", "+ kept %", "total shared %")) assertTrue(widths.containsColumn(c), c);
-        assertTrue(betas.containsColumn("control on all %") && betas.containsColumn("control undecided %"), betas.print());
+        for (long steps : new long[]{S.shortSteps(), S.maskSteps()})
+            for (String c : List.of("¬+ on × %", "+ kept %", "total shared %")) assertTrue(widths.containsColumn(steps + " steps: " + c), c);
+        assertTrue(betas.containsColumn("β 0.0001: control on all %") && betas.containsColumn("β 0.0001: control undecided %"), betas.print());
         var task = S.task();
         java.util.function.BiFunction<Long, Double, Protocol> fnnAt = (steps, b) -> Protocol.of("FNN " + net,
                         seed -> org.modmask.nn.Mlp.classifier(org.modmask.data.AddMul.INPUTS, S.betaNet(), 2, 10, seed))
@@ -124,6 +125,7 @@ class SweepTest {
                     .stage("×", task.train(org.modmask.data.AddMul.Op.MUL)).runs(1).run();
         });
         assertEquals(5, log.split("loaded from mask-", -1).length - 1, "2 + 3 masks are loaded: " + log);
+        assertEquals(1e-4, S.betas()[0], "the β the test names");
         assertEquals(2, log.split("steps done with these settings", -1).length - 1, "the base network is loaded, not trained: " + log);
         assertTrue(log.contains("smoke preset") && !log.contains("quick preset"), "the manifests name the sweep's preset: " + log);
         var e = assertThrows(IllegalStateException.class, () -> Sweep.of("bad-study", WidthBetaRun.class).set("preset", "smoke")
