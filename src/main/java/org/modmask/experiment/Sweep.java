@@ -192,6 +192,7 @@ public final class Sweep {
 
     @Override
     public String toString() {
-        return "sweep '" + name + "': " + runs().size() + " runs of " + task + ", set " + fixed + ", grid " + grid;
+        int n = runs().size();
+        return "sweep '" + name + "': " + n + (n == 1 ? " run of " : " runs of ") + task + ", set " + fixed + ", grid " + grid;
     }
 }

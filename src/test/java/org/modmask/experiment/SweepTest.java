@@ -133,6 +133,21 @@ class SweepTest {
         assertTrue(e.getCause().getMessage().contains("width or beta"), e.getCause().getMessage());
     }
 
+    /** The sweep files in environment/sweeps describe the paper preset's runs of 01 and 03, as the notebooks would hand them over. */
+    @Test
+    void theShippedSweepFilesAreThePaperPresetsRuns() throws Exception {
+        Path dir = Path.of("environment/sweeps");
+        var addmul = Sweep.read(dir.resolve("paper-addmul.json")).runs();
+        assertEquals(2 * Paper.addMul().runs(), addmul.size());
+        var W = Paper.widthBeta();
+        var width = Sweep.read(dir.resolve("paper-addmul-width.json")).runs();
+        assertEquals(W.widths().size() * W.runs(), width.size());
+        assertEquals(W.widths().stream().map(WidthBetaRun::name).toList(),
+                width.stream().map(r -> r.settings().get("network")).distinct().toList());
+        assertEquals(W.runs(), Sweep.read(dir.resolve("paper-addmul-beta.json")).runs().size());
+        for (var r : width) assertEquals("paper", r.settings().get("preset"));
+    }
+
     private static String captured(Runnable r) {
         var out = new java.io.ByteArrayOutputStream();
         var was = System.out;
