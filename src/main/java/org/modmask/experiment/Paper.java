@@ -561,7 +561,7 @@ public final class Paper {
                     s.paperElsewhere("mask steps", 10, 2_500, perModule, "2,500: after 1,500 steps the control mask had 12.4 % of its logits undecided, after 2,500 6.9 % (add_or_sub, measured)"),
                     s.pick("mask samples per batch (K)", 1, 1, 8, ONE_SAMPLE),
                     s.paperElsewhere("mask batch", 16, 64, perModule, "64, as the base batch"),
-                    s.pick("runs", 1, 2, 5, "two runs of add_or_sub, for the spread between runs (each about 33 minutes here)"),
+                    s.pick("runs", 1, 1, 5, ONE_RUN),
                     s);
         }
 
