@@ -46,4 +46,48 @@ public final class RemovedPerToken {
         Table t = table(full, split, param, tokens);
         return Plot.bars(t, "token", "removed %").title(t.name()).yLabel("removed %").yRange(0, 100);
     }
+
+    /** Writes a {@link #table} (atomically) for another notebook to read: 09 draws both networks' Figure 4(b). */
+    public static void save(Table t, java.nio.file.Path file) {
+        try {
+            org.modmask.AtomicFile.write(file, out -> t.write().csv(out));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("could not write " + file, e);
+        }
+    }
+
+    /** Reads a table written by {@link #save}. */
+    public static Table read(java.nio.file.Path file) {
+        if (!java.nio.file.Files.isRegularFile(file))
+            throw new IllegalArgumentException("no Figure 4(b) table at " + file.toAbsolutePath() + " (run the notebook that writes it first)");
+        Table t = Table.read().csv(file.toFile());
+        if (!t.columnNames().contains("token") || !t.columnNames().contains("removed %"))
+            throw new IllegalArgumentException(file + " is not a Figure 4(b) table: its columns are " + t.columnNames());
+        return t;
+    }
+
+    /**
+     * Several networks' {@link #table}s side by side: one row per token (the first table's order), one "removed %" column
+     * per network (named by the map's keys); a token a network lacks reads as missing.
+     */
+    public static Table combine(java.util.Map<String, Table> byNetwork) {
+        if (byNetwork.isEmpty()) throw new IllegalArgumentException("no tables to combine");
+        Table first = byNetwork.values().iterator().next();
+        Table out = Table.create("Figure 4(b): weights of each output token removed by the jump mask, %", StringColumn.create("token"));
+        for (int r = 0; r < first.rowCount(); r++) out.stringColumn(0).append(first.stringColumn("token").get(r));
+        byNetwork.forEach((network, t) -> {
+            DoubleColumn c = DoubleColumn.create(network);
+            java.util.Map<String, Double> byToken = new java.util.HashMap<>();
+            for (int r = 0; r < t.rowCount(); r++) byToken.put(t.stringColumn("token").get(r), t.numberColumn("removed %").getDouble(r));
+            for (int r = 0; r < out.rowCount(); r++) c.append(byToken.getOrDefault(out.stringColumn(0).get(r), Double.NaN));
+            out.addColumns(c);
+        });
+        return out;
+    }
+
+    /** A {@link #combine}d table as grouped bars, one colour per network. */
+    public static Chart chart(Table combined) {
+        String[] networks = combined.columnNames().subList(1, combined.columnCount()).toArray(String[]::new);
+        return Plot.bars(combined, "token", networks).title(combined.name()).yLabel("removed %").yRange(0, 100);
+    }
 }
