@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  * so a reader never sees half a checkpoint; {@code result.json} goes up last, so that a run is done there only when
  * all its files are.
  */
-final class HadoopRoot {
+final class HadoopRoot implements java.io.Closeable {
     private final String uri;
     private transient FileSystem fs;
 
@@ -36,6 +36,13 @@ final class HadoopRoot {
 
     String uri() {
         return uri;
+    }
+
+    /** Closes this root's own file system client (each HadoopRoot opens one, so that closing it affects no other). */
+    @Override
+    public void close() throws IOException {
+        if (fs != null) fs.close();
+        fs = null;
     }
 
     private FileSystem fs() throws IOException {

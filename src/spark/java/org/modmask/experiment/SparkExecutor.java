@@ -82,7 +82,11 @@ public final class SparkExecutor implements SweepExecutor {
         try {
             if (!todo.isEmpty()) run(todo, runs, root, done);
         } finally {
-            if (hadoop != null) for (SweepRun r : runs) hadoop.pullResult(r, root);
+            if (hadoop != null) {
+                try (hadoop) {
+                    for (SweepRun r : runs) hadoop.pullResult(r, root);
+                }
+            }
         }
     }
 
@@ -117,7 +121,9 @@ public final class SparkExecutor implements SweepExecutor {
             sc.parallelize(todo, todo.size()).foreach(r -> {
                 Threads.use(threads);
                 if (sharedUri == null) SweepResults.execute(Path.of(rootText), r);
-                else new HadoopRoot(sharedUri).execute(r, Path.of(System.getProperty("java.io.tmpdir"), "modmask-sweeps"), every);
+                else try (HadoopRoot h = new HadoopRoot(sharedUri)) {
+                    h.execute(r, Path.of(System.getProperty("java.io.tmpdir"), "modmask-sweeps"), every);
+                }
             });
         } finally {
             finished.set(true);
