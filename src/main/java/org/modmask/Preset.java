@@ -20,10 +20,15 @@ public enum Preset {
         if (RUNNING.get() != null) return RUNNING.get();
         String v = System.getProperty("MODMASK_PRESET", System.getenv("MODMASK_PRESET"));
         if (v == null || v.isBlank()) return QUICK;
+        return named(v, "MODMASK_PRESET");
+    }
+
+    /** The preset called {@code name} (smoke, quick or paper, any case); {@code source} names where it came from in errors. */
+    public static Preset named(String name, String source) {
         try {
-            return valueOf(v.trim().toUpperCase(Locale.ROOT));
+            return valueOf(name.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("MODMASK_PRESET is '" + v + "'; expected smoke, quick or paper");
+            throw new IllegalArgumentException(source + " is '" + name + "'; expected smoke, quick or paper");
         }
     }
 

@@ -23,11 +23,7 @@ import java.util.Map;
 public final class AddMulRun implements SweepTask {
     @Override
     public Map<String, Double> run(Map<String, String> s, Path dir) throws Exception {
-        Preset preset = Preset.valueOf(s.getOrDefault("preset", Preset.current().name()).toUpperCase(java.util.Locale.ROOT));
-        return preset.during(() -> run(s, dir, preset));      // its manifests name the run's preset
-    }
-
-    private Map<String, Double> run(Map<String, String> s, Path dir, Preset preset) {
+        Preset preset = Preset.current();             // the run's "preset" setting (SweepResults.execute), else MODMASK_PRESET
         var S = Paper.addMul().scaled(preset);
         var task = S.task();
         boolean fnn = switch (s.getOrDefault("network", "fnn")) {

@@ -1,6 +1,7 @@
 package org.modmask.experiment;
 
 import org.modmask.AtomicFile;
+import org.modmask.Preset;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.nd4j.shade.jackson.databind.node.ObjectNode;
 import tech.tablesaw.api.DoubleColumn;
@@ -47,7 +48,10 @@ public final class SweepResults {
                     + "' is not a SweepTask class with a public no-argument constructor on this classpath", e);
         }
         long t0 = System.nanoTime();
-        Map<String, Double> metrics = new TreeMap<>(task.run(Collections.unmodifiableMap(run.settings()), dir));
+        // a "preset" setting is the run's Preset.current(), so that its settings and manifests follow it
+        String named = run.settings().get("preset");
+        Preset preset = named == null ? Preset.current() : Preset.named(named, "sweep '" + run.sweep() + "' setting preset");
+        Map<String, Double> metrics = new TreeMap<>(preset.during(() -> task.run(Collections.unmodifiableMap(run.settings()), dir)));
         ObjectNode out = JSON.createObjectNode();
         out.put("id", run.id());
         out.put("sweep", run.sweep());
