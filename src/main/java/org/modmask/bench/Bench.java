@@ -65,7 +65,7 @@ public final class Bench {
         resetPeakRss();
         Recorder rec = new Recorder();
         Progress.Factory.quiet(false);
-        Progress.Factory.set((title, total) -> rec.start());
+        Progress.Factory.set((title, total, unit) -> rec.start());
         run(m, d, mask, steps);
         System.out.println(json(name, "step_s", rec.seconds(), peakRssMb()));
     }

@@ -50,7 +50,7 @@ public final class LocalExecutor implements SweepExecutor {
         AtomicInteger done = new AtomicInteger(runs.size() - todo.size()), running = new AtomicInteger(), failed = new AtomicInteger();
         Map<String, Throwable> failures = new ConcurrentHashMap<>();
         String name = runs.isEmpty() ? "sweep" : runs.get(0).sweep();
-        try (Progress bar = Progress.Factory.start("sweep " + name + " (" + concurrent + " at a time, " + threadsPerRun + " threads each)", runs.size())) {
+        try (Progress bar = Progress.Factory.start("sweep " + name + " (" + concurrent + " at a time, " + threadsPerRun + " threads each)", runs.size(), "run")) {
             bar.update(done.get(), figures(running, failed));
             List<Future<?>> futures = new ArrayList<>();
             for (SweepRun r : todo)

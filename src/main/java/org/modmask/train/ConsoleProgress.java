@@ -6,14 +6,16 @@ import java.util.Map;
 final class ConsoleProgress implements Progress {
     private final String title;
     private final long total;
+    private final String unit;
     private final long start = System.nanoTime();
     private long lastPrint = System.nanoTime();
     private long step;
     private Map<String, Double> figures = Map.of();
 
-    ConsoleProgress(String title, Long total) {
+    ConsoleProgress(String title, long total, String unit) {
         this.title = title;
         this.total = total;
+        this.unit = unit;
     }
 
     @Override
@@ -23,7 +25,7 @@ final class ConsoleProgress implements Progress {
         long now = System.nanoTime();
         if (now - lastPrint > 5_000_000_000L) {
             lastPrint = now;
-            System.err.println(Progress.line(title, step, total, figures, rate(now)));
+            System.err.println(Progress.line(title, step, total, figures, rate(now), unit));
         }
     }
 
@@ -35,6 +37,6 @@ final class ConsoleProgress implements Progress {
     @Override
     public void close() {
         if ((System.nanoTime() - start) > 5_000_000_000L)
-            System.err.println(Progress.line(title, step, total, figures, rate(System.nanoTime())) + "  done");
+            System.err.println(Progress.line(title, step, total, figures, rate(System.nanoTime()), unit) + "  done");
     }
 }

@@ -104,7 +104,7 @@ public final class SparkExecutor implements SweepExecutor {
         // progress from the results the workers write: runs done, and the time left at the rate so far
         var finished = new java.util.concurrent.atomic.AtomicBoolean();
         Thread watch = new Thread(() -> {
-            try (Progress bar = Progress.Factory.start("sweep " + todo.get(0).sweep() + " on " + master, runs.size())) {
+            try (Progress bar = Progress.Factory.start("sweep " + todo.get(0).sweep() + " on " + master, runs.size(), "run")) {
                 while (!finished.get()) {
                     bar.update(runs.stream().filter(done).count(), java.util.Map.of());
                     Thread.sleep(2_000);
