@@ -46,13 +46,18 @@ final class ChartPainter {
                 if (widestCol > (c.width - left - right) / Math.max(1, c.categories.size()) - 4) bottom = Math.min(c.height / 3, widestCol + 20);
             }
         }
+        // the title starts above the plot area; a long one (beside wide row labels) moves left, then wraps
+        g.setFont(g.getFont().deriveFont(Font.BOLD, 14f));
+        var fm = g.getFontMetrics();
+        List<String> title = titleLines(fm, c.title, c.width - 20);
+        int titleX = title.size() == 1 && fm.stringWidth(c.title) <= c.width - left - 10 ? left : 10;
+        top += fm.getHeight() * (title.size() - 1);
         if (c.kind == Chart.Kind.HEATMAP && c.z.length == c.z[0].length) {    // a units × units matrix: square cells
             if (pw() > ph()) right += pw() - ph();
             else bottom += ph() - pw();
         }
         g.setColor(Color.BLACK);
-        g.setFont(g.getFont().deriveFont(Font.BOLD, 14f));
-        g.drawString(c.title, left, 24);
+        for (int i = 0; i < title.size(); i++) g.drawString(title.get(i), titleX, 24 + i * fm.getHeight());
         g.setFont(g.getFont().deriveFont(Font.PLAIN, 12f));
         if (c.kind == Chart.Kind.HEATMAP) heatmap();
         else {
@@ -224,6 +229,22 @@ final class ChartPainter {
         int n = Math.max(1, c.categories.size());
         int every = Math.max(1, (int) Math.ceil(n / (pw() / 60.0)));
         return Math.max(8, (int) (pw() / (double) n * every / 7));
+    }
+
+    /** A title in lines no wider than {@code width} pixels, broken at spaces (a single over-long word stays whole). */
+    static List<String> titleLines(java.awt.FontMetrics fm, String title, int width) {
+        List<String> lines = new java.util.ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String word : title.split(" ")) {
+            if (line.length() > 0 && fm.stringWidth(line + " " + word) > width) {
+                lines.add(line.toString());
+                line.setLength(0);
+            }
+            if (line.length() > 0) line.append(' ');
+            line.append(word);
+        }
+        lines.add(line.toString());
+        return lines;
     }
 
     /**
