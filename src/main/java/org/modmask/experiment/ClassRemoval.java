@@ -78,6 +78,18 @@ public final class ClassRemoval {
         return mean(control);
     }
 
+    /**
+     * The class that the control mask most often predicts for {@code cls}'s images (the largest off-diagonal entry of
+     * its row): a similarity measured on this network, for classes that the paper names no similar class for.
+     */
+    public String mostConfusedWith(String cls) {
+        int i = index(classes, cls);
+        double[] row = controlConfusion()[i];
+        int best = -1;
+        for (int j = 0; j < row.length; j++) if (j != i && (best < 0 || row[j] > row[best])) best = j;
+        return classes[best];
+    }
+
     /** Mean {@code Δ = C_without − C_control} in percentage points, for the stage that removed {@code cls}. */
     public double[][] difference(String cls) {
         List<double[][]> ds = new ArrayList<>();
@@ -163,6 +175,23 @@ public final class ClassRemoval {
     public Chart dropHeatmap() {
         return Plot.heatmap("relative accuracy drop (%) of each class (columns) under each removal mask (rows)", dropMatrix(), classes,
                 removed.toArray(String[]::new)).diverging().xLabel("class");
+    }
+
+    /**
+     * Where each removed class's images go: row k is the removed class's own row of {@link #difference} (percentage
+     * points, mean over runs) under its removal mask, one column per predicted class. The diagonal cell is what the
+     * class lost; the other cells add up to it and show which classes took its images.
+     */
+    public double[][] movedMatrix() {
+        double[][] m = new double[removed.size()][];
+        for (int k = 0; k < removed.size(); k++) m[k] = difference(removed.get(k))[index(classes, removed.get(k))];
+        return m;
+    }
+
+    /** {@link #movedMatrix()} as one red–white–blue heatmap: every removal mask's row of the confusion change. */
+    public Chart movedHeatmap() {
+        return Plot.heatmap("where each removed class's images go: change of its confusion row (percentage points)", movedMatrix(), classes,
+                removed.toArray(String[]::new)).diverging().xLabel("predicted class");
     }
 
     /** The confusion difference for one removed class as a red–white–blue heatmap (true class rows, predictions columns). */

@@ -51,6 +51,30 @@ class ClassRemovalTest {
     }
 
     @Test
+    void mostConfusedWithIsTheControlsLargestOffDiagonalEntryAveragedOverRuns() {
+        // run 1 sends cat mostly to dog, run 2 (more strongly) to car: the mean decides; dog's row is its own
+        double[][] run1 = Confusion.normalizeRows(new long[][]{{70, 20, 10}, {5, 90, 5}, {0, 30, 70}});
+        double[][] run2 = Confusion.normalizeRows(new long[][]{{60, 10, 30}, {5, 90, 5}, {0, 30, 70}});
+        ClassRemoval r = ClassRemoval.of(C, List.of(run1, run2), Map.of("cat", List.of(run1, run2)));
+        assertEquals("car", r.mostConfusedWith("cat"));
+        assertEquals("dog", r.mostConfusedWith("car"));
+        assertThrows(IllegalArgumentException.class, () -> r.mostConfusedWith("horse"));
+    }
+
+    @Test
+    void movedMatrixIsEachRemovedClassesOwnRowOfTheConfusionChange() {
+        double[][] ref = Confusion.normalizeRows(new long[][]{{80, 10, 10}, {10, 80, 10}, {0, 0, 100}});
+        double[][] noCat = Confusion.normalizeRows(new long[][]{{10, 70, 20}, {10, 80, 10}, {0, 0, 100}});
+        double[][] noCar = Confusion.normalizeRows(new long[][]{{80, 10, 10}, {10, 75, 15}, {5, 35, 60}});
+        var without = new java.util.LinkedHashMap<String, List<double[][]>>();
+        without.put("cat", List.<double[][]>of(noCat));
+        without.put("car", List.<double[][]>of(noCar));
+        double[][] m = ClassRemoval.of(C, List.<double[][]>of(ref), without).movedMatrix();
+        assertArrayEquals(new double[]{-70, 60, 10}, m[0], 1e-9);     // cat lost 70 points: 60 to dog, 10 to car
+        assertArrayEquals(new double[]{5, 35, -40}, m[1], 1e-9);      // car's row, not dog's, though dog changed too
+    }
+
+    @Test
     void stagesMustBeClassNames() {
         double[][] ref = {{1, 0}, {0, 1}};
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
