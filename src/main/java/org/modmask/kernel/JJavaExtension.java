@@ -4,6 +4,7 @@ import org.dflib.jjava.jupyter.Extension;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.Renderer;
 import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
+import org.modmask.analysis.Claims;
 import org.modmask.plot.Chart;
 import org.modmask.plot.Html;
 import tech.tablesaw.api.Table;
@@ -26,6 +27,11 @@ public final class JJavaExtension implements Extension {
                 .register((c, ctx) -> {
                     ctx.renderIfRequested(MIMEType.TEXT_HTML, c::html);
                     ctx.renderIfRequested(MIMEType.IMAGE_PNG, c::pngBase64);
+                    ctx.renderIfRequested(MIMEType.TEXT_PLAIN, c::toString);
+                });
+        r.createRegistration(Claims.class).preferring(MIMEType.TEXT_HTML).supporting(MIMEType.TEXT_PLAIN)
+                .register((c, ctx) -> {                     // every row: a verdict is never hidden
+                    ctx.renderIfRequested(MIMEType.TEXT_HTML, () -> Html.table(c.table(), Integer.MAX_VALUE));
                     ctx.renderIfRequested(MIMEType.TEXT_PLAIN, c::toString);
                 });
         r.createRegistration(Html.class).preferring(MIMEType.TEXT_HTML).supporting(MIMEType.TEXT_PLAIN)
