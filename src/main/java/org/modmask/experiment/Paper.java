@@ -463,8 +463,9 @@ public final class Paper {
             var s = new Sheet("§3.7 permuted MNIST", p);
             return new PermutedMnistSettings(
                     s.pick("hidden units", new int[]{64, 64, 32}, new int[]{800, 800, 64}, new int[]{800, 800, 64}, ""),
-                    s.pick("tasks", 3, 4, 11, "four tasks: the notebook fits about 12 minutes on 2 cores"),
-                    s.pick("steps per task", 30L, 1_200L, 30_000L, "1,200 steps per task within the time budget"),
+                    s.pick("tasks", 3, 4, 11, "four tasks: the notebook fits about half an hour on 2 cores"),
+                    s.pick("steps per task", 30L, 3_000L, 30_000L,
+                            "at 1,200 steps no variant learnt every task to 90 %; at 3,000 new init 2 learnt all four (92.2–95.6 %, measured)"),
                     s.pick("mask samples per batch (K)", 1, 1, 8, ONE_SAMPLE),
                     s.paper("learning rate (one Adam for weights and logits)", 0.01),
                     s.paper("β (regularizer)", 0.00128),
